@@ -1,0 +1,125 @@
+"""城镇老旧小区改造 — the renovation project tracker (Flask application package)."""
+
+import logging
+import os
+from fractions import Fraction
+from pathlib import Path
+
+from flask import Flask
+
+from renovation import config as default_config
+
+ENV_PREFIX = "RENOVATION_"
+
+
+def _coerce(current, raw: str):
+    """Convert an environment string to the type of the default it overrides."""
+    if isinstance(current, bool):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(current, int):
+        return int(raw)
+    if isinstance(current, Fraction):
+        return Fraction(raw.strip())
+    return raw
+
+
+def _settings_from_env(defaults: dict) -> dict:
+    out = {}
+    for key, value in os.environ.items():
+        if key.startswith(ENV_PREFIX):
+            name = key[len(ENV_PREFIX):]
+            out[name] = _coerce(defaults.get(name), value) if name in defaults else value
+    return out
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: defaults (renovation.config), then RENOVATION_* environment, then ``config``.
+
+    No side effects beyond configuring: no tables are created and no data is loaded here
+    (``flask db upgrade`` and ``flask demo load`` do that).
+    """
+    root = Path(__file__).resolve().parent.parent
+    app = Flask(
+        __name__,
+        instance_path=str(root / "instance"),
+        template_folder=str(root / "templates"),
+        static_folder=str(root / "static"),
+    )
+    defaults = {k: v for k, v in vars(default_config).items() if k.isupper()}
+    app.config.update(defaults)
+    app.config.update(_settings_from_env(defaults))
+    app.config.update(config or {})
+
+    url = app.config.get("DATABASE_URL") or "sqlite:///" + str(Path(app.instance_path) / "renovation.db")
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    if url.startswith("sqlite"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("connect_args", {"timeout": 15})
+    else:
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("pool_pre_ping", True)
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+    if isinstance(app.config["GATE_WISH_CONSENT_RATE"], str):
+        app.config["GATE_WISH_CONSENT_RATE"] = Fraction(app.config["GATE_WISH_CONSENT_RATE"])
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from renovation.core import cli, web
+
+    web.init_app(app)
+    cli.init_app(app)
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from sqlalchemy import event
+
+    from renovation import models  # noqa: F401  (complete metadata)
+    from renovation.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.login_message_category = "warning"
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            engine = db.engine
+
+            @event.listens_for(engine, "connect")
+            def _sqlite_pragmas(dbapi_conn, _record):
+                # WAL + busy timeout: concurrent writers in development wait instead of failing
+                # with "database is locked"; foreign keys are off by default in SQLite.
+                cur = dbapi_conn.cursor()
+                if engine.url.database not in (None, "", ":memory:"):
+                    cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA busy_timeout=15000")
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from renovation.accounts.views import bp as accounts_bp
+    from renovation.construction.views import bp as construction_bp
+    from renovation.core.views import bp as core_bp
+    from renovation.dashboard.views import bp as dashboard_bp
+    from renovation.planning.views import bp as planning_bp
+    from renovation.projects.views import bp as projects_bp
+    from renovation.reports.views import bp as reports_bp
+    from renovation.voting.views import bp as voting_bp
+    from renovation.wishes.views import bp as wishes_bp
+
+    for bp in (core_bp, accounts_bp, dashboard_bp, projects_bp, wishes_bp, voting_bp, planning_bp,
+               construction_bp, reports_bp):
+        app.register_blueprint(bp)

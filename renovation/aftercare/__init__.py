@@ -1,0 +1,1 @@
+"""aftercare area."""

@@ -1,0 +1,1 @@
+"""What every area uses and that imports no area."""

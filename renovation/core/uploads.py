@@ -1,0 +1,87 @@
+"""Stored uploads: photos from phones (JPEG, PNG, HEIC) checked by content and kept under hash names.
+
+Layout under UPLOAD_FOLDER: ``ab/<sha256>.<ext>`` (the original bytes), ``ab/<sha256>.display.jpg``
+(longest side 1600 px, EXIF orientation applied) and ``ab/<sha256>.thumb.jpg`` (longest side 320 px).
+"""
+
+import hashlib
+import io
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from renovation.core.errors import DomainError
+from renovation.core.models import Upload
+from renovation.extensions import db
+
+try:  # HEIC/HEIF from iPhones
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+except ImportError:  # pragma: no cover - the dependency is declared; this keeps the app up without it
+    pass
+
+ALLOWED_FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "HEIF": ("heic", "image/heic"),
+                   "WEBP": ("webp", "image/webp")}
+DISPLAY_PX = 1600
+THUMB_PX = 320
+VARIANTS = ("original", "display", "thumb")
+
+
+def _base_path(folder: str, sha: str) -> Path:
+    return Path(folder) / sha[:2] / sha
+
+
+def variant_path(folder: str, upload: Upload, variant: str) -> Path:
+    """Path on disk of ``variant`` ('original', 'display' or 'thumb') of ``upload``."""
+    base = _base_path(folder, upload.sha256)
+    if variant == "original":
+        return base.with_name(f"{upload.sha256}.{upload.extension}")
+    return base.with_name(f"{upload.sha256}.{variant}.jpg")
+
+
+def save_image(data: bytes, original_name: str, folder: str, *, project_id: int | None, user,
+               caption: str | None = None) -> Upload:
+    """Check ``data`` is a JPEG/PNG/HEIC/WebP image by its content, store it with a display copy and a
+    thumbnail, and add an Upload row (flushed, not committed).
+
+    Raises DomainError (Chinese message) when the bytes are not a readable image of those formats.
+    """
+    if not data:
+        raise DomainError("上传的文件是空的。")
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            fmt = probe.format
+            probe.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise DomainError(f"“{original_name}”不是可识别的图片，请上传 JPG、PNG 或 HEIC 格式的照片。") from None
+    if fmt not in ALLOWED_FORMATS:
+        raise DomainError(f"“{original_name}”的格式（{fmt}）不受支持，请上传 JPG、PNG 或 HEIC 格式的照片。")
+    ext, content_type = ALLOWED_FORMATS[fmt]
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img = ImageOps.exif_transpose(img)
+            img = img.convert("RGB")
+            width, height = img.size
+            sha = hashlib.sha256(data).hexdigest()
+            base = _base_path(folder, sha)
+            base.parent.mkdir(parents=True, exist_ok=True)
+            original = base.with_name(f"{sha}.{ext}")
+            if not original.exists():
+                original.write_bytes(data)
+            for variant, px in (("display", DISPLAY_PX), ("thumb", THUMB_PX)):
+                path = base.with_name(f"{sha}.{variant}.jpg")
+                if not path.exists():
+                    copy = img.copy()
+                    copy.thumbnail((px, px))
+                    copy.save(path, "JPEG", quality=82, optimize=True)
+    except (OSError, ValueError, Image.DecompressionBombError):
+        raise DomainError(f"“{original_name}”无法读取，文件可能已损坏。") from None
+    upload = Upload(
+        sha256=sha, original_name=(original_name or "照片")[:255], content_type=content_type, extension=ext,
+        size=len(data), width=width, height=height, project_id=project_id,
+        uploaded_by_id=getattr(user, "id", None), caption=caption,
+    )
+    db.session.add(upload)
+    db.session.flush()
+    return upload

@@ -1,0 +1,44 @@
+"""Shared routes: health check and serving stored uploads to users allowed to see their project."""
+
+from flask import Blueprint, abort, current_app, jsonify, send_file
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from renovation.core.models import Upload
+from renovation.core.uploads import VARIANTS, variant_path
+from renovation.extensions import db
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/healthz")
+def health():
+    """Liveness and database check: {"status": "ok"} or HTTP 503."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok")
+
+
+@bp.route("/files/<int:upload_id>/<variant>")
+@login_required
+def upload_file(upload_id: int, variant: str):
+    """A stored file ('original', 'display' or 'thumb'), only for users who may see its project."""
+    from renovation.projects.access import can_view_project
+    from renovation.projects.models import Project
+
+    if variant not in VARIANTS:
+        abort(404)
+    upload = db.session.get(Upload, upload_id)
+    if upload is None:
+        abort(404)
+    project = db.session.get(Project, upload.project_id) if upload.project_id else None
+    if project is None or not can_view_project(current_user, project):
+        abort(403 if project else 404)
+    path = variant_path(current_app.config["UPLOAD_FOLDER"], upload, variant)
+    if not path.exists():
+        abort(404)
+    mimetype = upload.content_type if variant == "original" else "image/jpeg"
+    return send_file(path, mimetype=mimetype, download_name=upload.original_name if variant == "original" else None,
+                     max_age=3600)

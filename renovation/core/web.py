@@ -1,0 +1,115 @@
+"""Web glue shared by every area: template filters, error pages in Chinese, start-up checks."""
+
+from decimal import Decimal
+
+from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from renovation.core.errors import DomainError
+from renovation.core.timeutil import format_date, format_datetime
+from renovation.extensions import db
+
+ERROR_TITLES = {
+    400: "请求有误",
+    401: "请先登录",
+    403: "没有权限",
+    404: "页面不存在",
+    405: "不支持的操作",
+    413: "文件太大",
+    429: "操作太频繁",
+    500: "服务器出错了",
+}
+ERROR_TEXTS = {
+    400: "提交的内容无法处理，请返回检查后重试。",
+    403: "您没有权限查看或操作这个页面。",
+    404: "您要找的页面或记录不存在。",
+    405: "这个地址不支持这种操作。",
+    413: "上传的文件超过大小限制（{limit} MB），请压缩照片后再试。",
+    429: "操作太频繁，请稍后再试。",
+    500: "服务器处理时出错，已记录。您的已保存数据不受影响，请稍后重试。",
+}
+
+
+def yuan(value) -> str:
+    """'¥1,234.50' for a number of yuan; '' for None."""
+    if value is None:
+        return ""
+    return f"¥{Decimal(value):,.2f}"
+
+
+def wan_yuan(value) -> str:
+    """'123.45万元' for a number of yuan (leaders read 万元); '' for None."""
+    if value is None:
+        return ""
+    return f"{Decimal(value) / 10000:,.2f}万元"
+
+
+def percent(value, digits: int = 1) -> str:
+    """'66.7%' for a fraction 0..1 (Fraction, float or Decimal); '' for None."""
+    if value is None:
+        return ""
+    return f"{float(value) * 100:.{digits}f}%"
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Register filters, error handlers and the start-up check of the PDF environment."""
+    app.jinja_env.filters.update(
+        date_cn=format_date, datetime_cn=format_datetime, yuan=yuan, wan_yuan=wan_yuan, percent=percent
+    )
+
+    @app.errorhandler(DomainError)
+    def _domain_error(err: DomainError):
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(error=err.message), err.status_code
+        if err.status_code in (403, 404):
+            return _error_page(err.status_code, err.message)
+        flash(err.message, "danger")
+        return redirect(request.referrer or "/")
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(err: CSRFError):
+        return render_template("errors/error.html", code=400, title="页面已过期",
+                               text="页面停留太久，安全令牌已过期。请返回上一页刷新后重新提交。"), 400
+
+    @app.errorhandler(HTTPException)
+    def _http_error(err: HTTPException):
+        code = err.code or 500
+        if code == 401 and not _wants_json():
+            return err
+        return _error_page(code)
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):
+        db.session.rollback()
+        app.logger.exception("unhandled error")
+        return _error_page(500)
+
+    @app.context_processor
+    def _globals():
+        from renovation.projects.rules import STAGE_ORDER
+
+        return {"STAGE_ORDER": STAGE_ORDER}
+
+    from renovation.core.pdf import environment_problems
+
+    for problem in environment_problems():
+        app.logger.warning(problem)
+
+
+def _error_page(code: int, text: str | None = None):
+    from flask import current_app
+
+    limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+    title = ERROR_TITLES.get(code, "出错了")
+    body = text or ERROR_TEXTS.get(code, "请求无法完成。").format(limit=limit)
+    if _wants_json():
+        return jsonify(error=body), code
+    return render_template("errors/error.html", code=code, title=title, text=body), code

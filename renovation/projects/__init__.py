@@ -1,0 +1,1 @@
+"""Batches, projects, the stage machine and its gates."""

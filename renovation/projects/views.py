@@ -1,0 +1,92 @@
+"""Project pages: the compound's overview (stage, figures, progress) and the stage move."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from renovation.extensions import db
+from renovation.org.models import Building, Household, HouseholdStatus
+from renovation.projects import services
+from renovation.projects.access import can_edit_project, can_view_project
+from renovation.projects.models import Project, ProjectItem, ProjectItemStatus
+from renovation.projects.rules import STAGE_ORDER, Stage, next_stage
+
+bp = Blueprint("projects", __name__, url_prefix="/projects")
+
+
+def load_project(project_id: int, *, edit: bool = False) -> Project:
+    """The project for a view, or abort: 404 if absent, 403 if the current user may not read (or edit) it."""
+    project = db.session.get(Project, project_id)
+    if project is None:
+        abort(404)
+    if not can_view_project(current_user, project):
+        abort(403)
+    if edit and not can_edit_project(current_user, project):
+        abort(403)
+    return project
+
+
+class StageMoveForm(FlaskForm):
+    """Move the project to the next stage, with a reason for the history."""
+
+    target = SelectField("进入阶段", choices=[(s.value, s.label) for s in STAGE_ORDER],
+                         validators=[DataRequired("请选择阶段。")])
+    reason = TextAreaField("说明", validators=[Length(max=500, message="说明不能超过500字。")])
+
+
+def compound_figures(project: Project) -> dict:
+    """Households (active), buildings and total exclusive floor area (m²) of the project's compound."""
+    row = db.session.execute(
+        select(func.count(Household.id), func.coalesce(func.sum(Household.area), 0)).where(
+            Household.compound_id == project.compound_id, Household.status == HouseholdStatus.ACTIVE
+        )
+    ).one()
+    buildings = db.session.scalar(select(func.count(Building.id)).where(Building.compound_id == project.compound_id))
+    return {"households": row[0], "area": row[1], "buildings": buildings}
+
+
+def weighted_progress(items: list[ProjectItem]) -> float | None:
+    """Project progress in % (0-100): item percentages weighted by budget (yuan); equal weights when no
+    item has a budget; None when there are no adopted items."""
+    adopted = [i for i in items if i.status is ProjectItemStatus.ADOPTED]
+    if not adopted:
+        return None
+    weights = [float(i.budget or 0) for i in adopted]
+    if sum(weights) <= 0:
+        weights = [1.0] * len(adopted)
+    return sum(w * i.progress_percent for w, i in zip(weights, adopted, strict=True)) / sum(weights)
+
+
+@bp.route("/<int:project_id>")
+@login_required
+def show(project_id: int):
+    """The compound's project page: stage, figures, items and progress, links to each stage's pages."""
+    project = load_project(project_id)
+    figures = compound_figures(project)
+    items = list(project.items)
+    nxt = next_stage(project.stage)
+    can_edit = can_edit_project(current_user, project)
+    gate = services.check_move(project, nxt) if (nxt and can_edit) else None
+    form = StageMoveForm(target=nxt.value if nxt else None) if can_edit and nxt else None
+    return render_template(
+        "projects/show.html", project=project, figures=figures, items=items, next_stage=nxt, gate=gate,
+        form=form, can_edit=can_edit, progress=weighted_progress(items), ProjectItemStatus=ProjectItemStatus,
+    )
+
+
+@bp.route("/<int:project_id>/stage", methods=["POST"])
+@login_required
+def move_stage(project_id: int):
+    """Move to the next stage through the gate (squad member of the project or administrator)."""
+    project = load_project(project_id, edit=True)
+    form = StageMoveForm()
+    if not form.validate_on_submit():
+        flash("提交的内容有误，请重试。", "danger")
+        return redirect(url_for("projects.show", project_id=project.id))
+    services.move_stage(project, Stage(form.target.data), current_user, form.reason.data)
+    db.session.commit()
+    flash(f"项目已进入“{project.stage.label}”阶段。", "success")
+    return redirect(url_for("projects.show", project_id=project.id))

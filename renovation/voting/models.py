@@ -1,0 +1,179 @@
+"""Ballots (内容协商) under 民法典 art. 278: one household, one current vote per ballot."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from renovation.core.db import str_enum, utcnow
+from renovation.extensions import db
+from renovation.wishes.models import Channel
+
+
+class MatterClass(enum.Enum):
+    """What a ballot decides, which sets its approval threshold (民法典 art. 278).
+
+    ORDINARY (using the maintenance fund included): more than half of participating area and owners.
+    The other three: at least 3/4 of participating area and owners.
+    """
+
+    ORDINARY = "ordinary"                      # 一般事项
+    RAISE_MAINTENANCE_FUND = "raise_fund"      # 筹集建筑物及其附属设施的维修资金
+    REBUILD = "rebuild"                        # 改建、重建建筑物及其附属设施
+    CHANGE_USE = "change_use"                  # 改变共有部分的用途或者利用共有部分从事经营活动
+
+
+MATTER_CLASS_LABELS = {
+    MatterClass.ORDINARY: "一般事项（过半数）",
+    MatterClass.RAISE_MAINTENANCE_FUND: "筹集维修资金（四分之三）",
+    MatterClass.REBUILD: "改建、重建（四分之三）",
+    MatterClass.CHANGE_USE: "改变共有部分用途或经营（四分之三）",
+}
+
+
+class BallotScope(enum.Enum):
+    """Which households are entitled to vote: the whole compound, some buildings, or one entrance."""
+
+    COMPOUND = "compound"
+    BUILDINGS = "buildings"
+    ENTRANCE = "entrance"
+
+
+class BallotStatus(enum.Enum):
+    """Life of a ballot."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Choice(enum.Enum):
+    """A household's choice on one ballot item."""
+
+    AGREE = "agree"      # 同意
+    AGAINST = "against"  # 反对
+    ABSTAIN = "abstain"  # 弃权 (takes part, does not approve)
+
+
+CHOICE_LABELS = {Choice.AGREE: "同意", Choice.AGAINST: "反对", Choice.ABSTAIN: "弃权"}
+
+ballot_building = Table(
+    "ballot_building",
+    db.metadata,
+    Column("ballot_id", ForeignKey("ballot.id", ondelete="CASCADE"), primary_key=True),
+    Column("building_id", ForeignKey("building.id"), primary_key=True),
+)
+
+
+class Ballot(db.Model):
+    """A vote on one or more items. It stores its own rule (quorum and approval fractions, whether
+    approval needs 'more than' or 'at least' the fraction, and its scope), defaulting to art. 278."""
+
+    __tablename__ = "ballot"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    title: Mapped[str] = mapped_column(String(128))
+    description: Mapped[str | None] = mapped_column(Text)
+    matter_class: Mapped[MatterClass] = mapped_column(str_enum(MatterClass), default=MatterClass.ORDINARY)
+    scope: Mapped[BallotScope] = mapped_column(str_enum(BallotScope), default=BallotScope.COMPOUND)
+    scope_entrance_id: Mapped[int | None] = mapped_column(ForeignKey("entrance.id"))
+    status: Mapped[BallotStatus] = mapped_column(str_enum(BallotStatus), default=BallotStatus.DRAFT)
+    opens_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime | None]
+    # The rule, as fractions: quorum 2/3 of area and of owners; approval 1/2 (strictly more) or 3/4 (at least).
+    quorum_num: Mapped[int] = mapped_column(default=2)
+    quorum_den: Mapped[int] = mapped_column(default=3)
+    approval_num: Mapped[int] = mapped_column(default=1)
+    approval_den: Mapped[int] = mapped_column(default=2)
+    approval_strict: Mapped[bool] = mapped_column(Boolean, default=True)
+    rule_source: Mapped[str] = mapped_column(String(128), default="民法典第二百七十八条")
+    hide_tally: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    project = relationship("Project")
+    scope_entrance = relationship("Entrance")
+    scope_buildings = relationship("Building", secondary=ballot_building)
+    items: Mapped[list["BallotItem"]] = relationship(back_populates="ballot", order_by="BallotItem.sort_order")
+
+    __table_args__ = (
+        CheckConstraint("quorum_num > 0 AND quorum_num <= quorum_den", name="quorum_fraction"),
+        CheckConstraint("approval_num > 0 AND approval_num <= approval_den", name="approval_fraction"),
+        CheckConstraint("scope != 'entrance' OR scope_entrance_id IS NOT NULL", name="entrance_scope"),
+    )
+
+
+class BallotItem(db.Model):
+    """One matter voted on in a ballot, usually a candidate project item."""
+
+    __tablename__ = "ballot_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id"), index=True)
+    project_item_id: Mapped[int | None] = mapped_column(ForeignKey("project_item.id"))
+    title: Mapped[str] = mapped_column(String(128))
+    sort_order: Mapped[int] = mapped_column(default=0)
+    ballot: Mapped[Ballot] = relationship(back_populates="items")
+    project_item = relationship("ProjectItem")
+
+
+class Vote(db.Model):
+    """One version of a household's vote on a ballot. Changing a vote adds a version and marks the
+    old one not current; a partial unique index keeps exactly one current vote per household.
+
+    ``record_hash`` chains to the previous vote record of the same ballot (tamper evidence).
+    """
+
+    __tablename__ = "vote"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id"), index=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel), default=Channel.ONLINE)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    cast_at: Mapped[datetime] = mapped_column(default=utcnow)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    superseded_at: Mapped[datetime | None]
+    receipt_code: Mapped[str] = mapped_column(String(16), unique=True)
+    scan_upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id"))
+    proxy_name: Mapped[str | None] = mapped_column(String(64))
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    record_hash: Mapped[str | None] = mapped_column(String(64))
+
+    ballot: Mapped[Ballot] = relationship()
+    household = relationship("Household")
+    entered_by = relationship("User")
+    choices: Mapped[list["VoteChoice"]] = relationship(back_populates="vote", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        Index(
+            "uq_vote_current_per_household",
+            "ballot_id",
+            "household_id",
+            unique=True,
+            sqlite_where=text("is_current"),
+            postgresql_where=text("is_current"),
+        ),
+    )
+
+
+class VoteChoice(db.Model):
+    """The choice of one vote version on one ballot item."""
+
+    __tablename__ = "vote_choice"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id", ondelete="CASCADE"), index=True)
+    ballot_item_id: Mapped[int] = mapped_column(ForeignKey("ballot_item.id"), index=True)
+    choice: Mapped[Choice] = mapped_column(str_enum(Choice, 16))
+    vote: Mapped[Vote] = relationship(back_populates="choices")
+    ballot_item: Mapped[BallotItem] = relationship()
+    __table_args__ = (UniqueConstraint("vote_id", "ballot_item_id"),)
