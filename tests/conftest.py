@@ -100,3 +100,14 @@ def login(client):
         return resp
 
     return _login
+
+
+@pytest.fixture
+def logout(client):
+    """logout() logs the current user out through the real POST form."""
+
+    def _logout():
+        token = factories.csrf_from(client.get("/", follow_redirects=True).get_data(as_text=True))
+        client.post("/logout", data={"csrf_token": token})
+
+    return _logout

@@ -1,0 +1,82 @@
+"""Shared web behaviour: error pages in Chinese, health check, login redirects, CSRF, upload serving."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from renovation.accounts.views import is_safe_next
+from renovation.core.uploads import save_image
+from renovation.extensions import db
+from tests.factories import PASSWORD, csrf_from
+
+
+def test_health(client, app):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_404_in_chinese(client, world, login):
+    login("admin")
+    resp = client.get("/projects/999999")
+    assert resp.status_code == 404 and "页面不存在" in resp.get_data(as_text=True)
+
+
+def test_anonymous_is_sent_to_login(client, world):
+    resp = client.get(f"/projects/{world['project_a'].id}")
+    assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+
+
+def test_oversize_upload_gets_413_in_chinese(client, world, login):
+    # MAX_CONTENT_LENGTH is 20 MB; a 21 MB body is refused before any view runs.
+    login("squad_a")
+    body = b"x" * (21 * 1024 * 1024)
+    resp = client.post("/login", data=body, content_type="application/octet-stream")
+    assert resp.status_code == 413
+    assert "文件太大" in resp.get_data(as_text=True) and "20 MB" in resp.get_data(as_text=True)
+
+
+def test_wrong_password_refused_in_chinese(client, world):
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    resp = client.post("/login", data={"username": "admin", "password": "nope", "csrf_token": token})
+    assert resp.status_code == 200 and "用户名或密码不正确" in resp.get_data(as_text=True)
+
+
+def test_login_without_csrf_token_is_refused(client, world):
+    resp = client.post("/login", data={"username": "admin", "password": PASSWORD})
+    assert resp.status_code == 400 and "安全令牌已过期" in resp.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target,safe", [
+    ("/projects/1", True), ("//evil.example", False), ("/\\evil.example", False),
+    ("https://evil.example/", False), ("", False), (None, False), ("/ok?next=//x", True),
+])
+def test_safe_next(target, safe):
+    assert is_safe_next(target) is safe
+
+
+def test_next_redirect_is_followed_only_when_safe(client, world):
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    resp = client.post("/login?next=//evil.example", data={"username": "admin", "password": PASSWORD,
+                                                           "csrf_token": token})
+    assert resp.status_code == 302 and resp.headers["Location"] == "/"
+
+
+def _jpeg_bytes(size=(40, 20)) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def test_uploads_are_served_only_to_those_who_see_the_project(client, world, login, logout, app):
+    upload = save_image(_jpeg_bytes(), "外墙照片(1).jpg", app.config["UPLOAD_FOLDER"],
+                        project_id=world["project_a"].id, user=world["squad_a"])
+    db.session.commit()
+    login("resident_b")
+    assert client.get(f"/files/{upload.id}/thumb").status_code == 403
+    logout()
+    login("resident_a")
+    resp = client.get(f"/files/{upload.id}/original")
+    assert resp.status_code == 200 and resp.data == _jpeg_bytes()
+    assert "filename*=UTF-8''%E5%A4%96%E5%A2%99" in resp.headers["Content-Disposition"]
+    thumb = Image.open(io.BytesIO(client.get(f"/files/{upload.id}/thumb").data))
+    assert thumb.size == (40, 20)  # smaller than 320 px: kept as is
