@@ -111,9 +111,11 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from renovation.accounts.views import bp as accounts_bp
+    from renovation.aftercare.views import bp as aftercare_bp
     from renovation.construction.views import bp as construction_bp
     from renovation.core.views import bp as core_bp
     from renovation.dashboard.views import bp as dashboard_bp
+    from renovation.party.views import bp as party_bp
     from renovation.planning.views import bp as planning_bp
     from renovation.projects.views import bp as projects_bp
     from renovation.reports.views import bp as reports_bp
@@ -121,5 +123,5 @@ def _register_blueprints(app: Flask) -> None:
     from renovation.wishes.views import bp as wishes_bp
 
     for bp in (core_bp, accounts_bp, dashboard_bp, projects_bp, wishes_bp, voting_bp, planning_bp,
-               construction_bp, reports_bp):
+               construction_bp, aftercare_bp, party_bp, reports_bp):
         app.register_blueprint(bp)
