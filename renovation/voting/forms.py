@@ -1,0 +1,93 @@
+"""Forms of the voting area: create a ballot, vote (resident, with a confirm step), paper ballot entry."""
+
+from datetime import datetime
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import (
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from renovation.core.timeutil import SHANGHAI
+from renovation.voting.models import CHOICE_LABELS, MATTER_CLASS_LABELS, BallotScope, Choice, MatterClass
+
+SCOPE_LABELS = {BallotScope.COMPOUND: "全小区", BallotScope.BUILDINGS: "部分楼栋", BallotScope.ENTRANCE: "单个单元"}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice rendered as checkboxes."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class BallotForm(FlaskForm):
+    """A new ballot on candidate items; its rule follows the matter class (民法典 art. 278)."""
+
+    title = StringField("表决标题", validators=[DataRequired("请填写表决标题。"), Length(max=128, message="标题不能超过128字。")])
+    description = TextAreaField("说明", validators=[Length(max=2000, message="说明不能超过2000字。")])
+    matter_class = SelectField("表决事项类别", choices=[(m.value, MATTER_CLASS_LABELS[m]) for m in MatterClass],
+                               default=MatterClass.ORDINARY.value)
+    item_ids = MultiCheckboxField("候选改造内容", coerce=int)
+    scope = RadioField("表决范围", choices=[(s.value, SCOPE_LABELS[s]) for s in BallotScope],
+                       default=BallotScope.COMPOUND.value)
+    building_ids = MultiCheckboxField("楼栋（范围为部分楼栋时）", coerce=int)
+    entrance_id = SelectField("单元（范围为单个单元时）", coerce=int, validate_choice=False)
+    closes_at = DateTimeLocalField("截止时间（北京时间，可不填）", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+
+    def validate_item_ids(self, field):
+        if not field.data:
+            raise ValidationError("请至少选择一项候选改造内容。")
+
+    def validate_building_ids(self, field):
+        if self.scope.data == BallotScope.BUILDINGS.value and not field.data:
+            raise ValidationError("请选择参与表决的楼栋。")
+
+    def validate_entrance_id(self, field):
+        if self.scope.data == BallotScope.ENTRANCE.value:
+            if not field.data or field.data not in {c[0] for c in field.choices}:
+                raise ValidationError("请选择参与表决的单元。")
+
+    def closes_at_utc(self) -> datetime | None:
+        """The closing time as an aware datetime (entered in Asia/Shanghai)."""
+        return self.closes_at.data.replace(tzinfo=SHANGHAI) if self.closes_at.data else None
+
+
+CHOICE_FIELD_CHOICES = [(c.value, CHOICE_LABELS[c]) for c in Choice]
+
+
+def vote_form_class(ballot, *, paper: bool = False):
+    """A FlaskForm class with one required agree/against/abstain RadioField per ballot item (``item_<id>``),
+    a hidden household_id and step; for paper entry a household select and an optional scan instead."""
+
+    class VoteForm(FlaskForm):
+        step = HiddenField(default="review")
+        household_id = (SelectField("房屋", coerce=int, validators=[InputRequired("请选择房屋。")]) if paper
+                        else IntegerField(widget=widgets.HiddenInput(), validators=[InputRequired("缺少房屋。")]))
+        if paper:
+            scan = FileField("签字选票扫描件（可选）",
+                             validators=[Optional(), FileAllowed(["jpg", "jpeg", "png", "heic", "webp"],
+                                                                 "请上传 JPG、PNG 或 HEIC 格式的图片。")])
+
+        def item_fields(self):
+            """(BallotItem, its RadioField) in ballot order."""
+            return [(item, self[f"item_{item.id}"]) for item in ballot.items]
+
+        def choices_map(self) -> dict[int, Choice]:
+            """BallotItem id -> Choice from the submitted data."""
+            return {item.id: Choice(f.data) for item, f in self.item_fields()}
+
+    for item in ballot.items:
+        setattr(VoteForm, f"item_{item.id}", RadioField(
+            item.title, choices=CHOICE_FIELD_CHOICES,
+            validators=[InputRequired(f"请对“{item.title}”选择同意、反对或弃权。")]))
+    return VoteForm

@@ -1,0 +1,322 @@
+"""Write-side operations on ballots and votes (内容协商), and the read model of their tallies.
+
+Services take the acting user, flush (never commit), write an audit row per state change, and raise
+PermissionDenied / DomainError with Chinese messages. The tally itself is pure: renovation.voting.rules.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from renovation.accounts.models import User
+from renovation.core import audit
+from renovation.core.db import utcnow
+from renovation.core.errors import DomainError, PermissionDenied
+from renovation.extensions import db
+from renovation.org.models import Building, Entrance, Household, HouseholdStatus
+from renovation.projects.access import can_act_for_household, can_edit_project, can_view_project
+from renovation.projects.models import Project, ProjectItem, ProjectItemStatus
+from renovation.voting import rules
+from renovation.voting.models import (
+    Ballot,
+    BallotItem,
+    BallotScope,
+    BallotStatus,
+    Choice,
+    MatterClass,
+    Vote,
+    VoteChoice,
+)
+from renovation.wishes.models import Channel
+
+RACE_MESSAGE = "该户的选票刚刚已被提交（可能重复点击了提交），请返回投票页查看回执，如需修改请重新提交。"
+
+
+def ballot_rule(ballot: Ballot) -> rules.Rule:
+    """The rule stored on ``ballot`` as a rules.Rule (quorum, approval, strictness, source)."""
+    from fractions import Fraction
+
+    return rules.Rule(quorum=Fraction(ballot.quorum_num, ballot.quorum_den),
+                      approval=Fraction(ballot.approval_num, ballot.approval_den),
+                      approval_strict=ballot.approval_strict, source=ballot.rule_source)
+
+
+def project_ballots(project: Project) -> list[Ballot]:
+    """The project's ballots, newest first, with items and scope loaded (two extra statements)."""
+    return list(db.session.scalars(
+        select(Ballot).options(selectinload(Ballot.items), selectinload(Ballot.scope_buildings),
+                               selectinload(Ballot.scope_entrance))
+        .where(Ballot.project_id == project.id).order_by(Ballot.id.desc())))
+
+
+def create_ballot(user: User, project: Project, *, title: str, item_ids: list[int],
+                  matter_class: MatterClass = MatterClass.ORDINARY, scope: BallotScope = BallotScope.COMPOUND,
+                  building_ids: list[int] | None = None, entrance_id: int | None = None,
+                  closes_at: datetime | None = None, description: str | None = None) -> Ballot:
+    """Create a draft ballot on candidate ProjectItems of ``project``, its rule set from ``matter_class``
+    (民法典 art. 278: ordinary > 1/2, special >= 3/4, quorum 2/3).
+
+    ``scope``: whole compound, some buildings (``building_ids``) or one entrance (``entrance_id``, e.g. a
+    lift decided by that stairwell only). ``closes_at``: aware datetime after which votes are refused.
+    Raises PermissionDenied (not squad/admin of the project) or DomainError (no items, an item not a
+    candidate of this project, buildings/entrance not in the compound, closing time in the past).
+    """
+    if not can_edit_project(user, project):
+        raise PermissionDenied("只有本项目的专班成员或管理员可以发起表决。")
+    title = (title or "").strip()
+    if not title:
+        raise DomainError("请填写表决标题。")
+    wanted = list(dict.fromkeys(item_ids))
+    if not wanted:
+        raise DomainError("请至少选择一项候选改造内容。")
+    items = {i.id: i for i in db.session.scalars(select(ProjectItem).where(
+        ProjectItem.id.in_(wanted), ProjectItem.project_id == project.id,
+        ProjectItem.status == ProjectItemStatus.CANDIDATE))}
+    if len(items) != len(wanted):
+        raise DomainError("所选内容不是本项目的候选改造内容。")
+    if closes_at is not None and closes_at <= utcnow():
+        raise DomainError("截止时间不能早于现在。")
+    rule = rules.default_rule(matter_class.value)
+    ballot = Ballot(project_id=project.id, title=title, description=(description or "").strip() or None,
+                    matter_class=matter_class, scope=scope, status=BallotStatus.DRAFT, closes_at=closes_at,
+                    quorum_num=rule.quorum.numerator, quorum_den=rule.quorum.denominator,
+                    approval_num=rule.approval.numerator, approval_den=rule.approval.denominator,
+                    approval_strict=rule.approval_strict, rule_source=rule.source, hide_tally=True)
+    if scope is BallotScope.BUILDINGS:
+        buildings = list(db.session.scalars(select(Building).where(
+            Building.id.in_(building_ids or []), Building.compound_id == project.compound_id)))
+        if not buildings or len(buildings) != len(set(building_ids or [])):
+            raise DomainError("请选择本小区的楼栋。")
+        ballot.scope_buildings = buildings
+    elif scope is BallotScope.ENTRANCE:
+        entrance = db.session.get(Entrance, entrance_id) if entrance_id else None
+        if entrance is None or entrance.building.compound_id != project.compound_id:
+            raise DomainError("请选择本小区的单元。")
+        ballot.scope_entrance_id = entrance.id
+    ballot.items = [BallotItem(project_item_id=pid, title=items[pid].name, sort_order=n)
+                    for n, pid in enumerate(wanted)]
+    db.session.add(ballot)
+    db.session.flush()
+    audit.record(user, "ballot.create", ballot, after={
+        "title": title, "matter_class": matter_class.value, "scope": scope.value, "items": wanted,
+        "rule": f"{rule.quorum}/{rule.approval}{'>' if rule.approval_strict else '>='}"}, project_id=project.id)
+    return ballot
+
+
+def open_ballot(user: User, ballot: Ballot, now: datetime | None = None) -> Ballot:
+    """Open a draft ballot for votes. Raises PermissionDenied or DomainError (not a draft, closing time passed)."""
+    now = now or utcnow()
+    if not can_edit_project(user, ballot.project):
+        raise PermissionDenied("只有本项目的专班成员或管理员可以开始表决。")
+    if ballot.status is not BallotStatus.DRAFT:
+        raise DomainError("只有草稿状态的表决可以开始。")
+    if ballot.closes_at is not None and ballot.closes_at <= now:
+        raise DomainError("截止时间已过，不能开始表决。")
+    ballot.status = BallotStatus.OPEN
+    ballot.opens_at = now
+    audit.record(user, "ballot.open", ballot, before={"status": "draft"}, after={"status": "open"})
+    db.session.flush()
+    return ballot
+
+
+def eligible_households(ballot: Ballot) -> list[Household]:
+    """The households entitled to vote on ``ballot``: active households of the compound, narrowed to the
+    ballot's buildings or entrance. One statement."""
+    stmt = select(Household).where(Household.compound_id == ballot.project.compound_id,
+                                   Household.status == HouseholdStatus.ACTIVE).order_by(Household.id)
+    if ballot.scope is BallotScope.BUILDINGS:
+        stmt = stmt.where(Household.building_id.in_([b.id for b in ballot.scope_buildings]))
+    elif ballot.scope is BallotScope.ENTRANCE:
+        stmt = stmt.where(Household.entrance_id == ballot.scope_entrance_id)
+    return list(db.session.scalars(stmt))
+
+
+def is_eligible(ballot: Ballot, household: Household) -> bool:
+    """True if ``household`` is entitled to vote on ``ballot`` (active, in the compound and the scope)."""
+    if household.status is not HouseholdStatus.ACTIVE or household.compound_id != ballot.project.compound_id:
+        return False
+    if ballot.scope is BallotScope.BUILDINGS:
+        return household.building_id in {b.id for b in ballot.scope_buildings}
+    if ballot.scope is BallotScope.ENTRANCE:
+        return household.entrance_id == ballot.scope_entrance_id
+    return True
+
+
+def scope_label(ballot: Ballot) -> str:
+    """'全小区', '1号楼、2号楼' or '1号楼2单元': who may vote, in Chinese."""
+    if ballot.scope is BallotScope.BUILDINGS:
+        return "、".join(b.number for b in ballot.scope_buildings)
+    if ballot.scope is BallotScope.ENTRANCE and ballot.scope_entrance is not None:
+        return f"{ballot.scope_entrance.building.number}{ballot.scope_entrance.number}"
+    return "全小区"
+
+
+def current_vote(ballot: Ballot, household_id: int) -> Vote | None:
+    """The household's current vote on ``ballot`` (choices loaded), or None."""
+    return db.session.scalar(select(Vote).options(selectinload(Vote.choices)).where(
+        Vote.ballot_id == ballot.id, Vote.household_id == household_id, Vote.is_current.is_(True)))
+
+
+def is_open_for_votes(ballot: Ballot, now: datetime | None = None) -> bool:
+    """True if the ballot is open and its closing time (if any) has not passed."""
+    now = now or utcnow()
+    return ballot.status is BallotStatus.OPEN and (ballot.closes_at is None or now < ballot.closes_at)
+
+
+def _new_receipt_code() -> str:
+    for _ in range(10):
+        code = rules.new_receipt_code()
+        if db.session.scalar(select(Vote.id).where(Vote.receipt_code == code)) is None:
+            return code
+    raise DomainError("生成回执码失败，请重试。")  # pragma: no cover - 10 collisions in 8.5e11 codes
+
+
+def check_vote_allowed(user: User, ballot: Ballot, household: Household, channel: Channel,
+                       now: datetime | None = None) -> None:
+    """Raise unless ``user`` may vote now for ``household`` on ``ballot`` by ``channel`` (writes nothing).
+
+    PermissionDenied: online for another household than the user's own, paper by a non-squad user.
+    DomainError: proxy channel, ballot not open or its closing time passed, household outside the scope.
+    """
+    now = now or utcnow()
+    if channel is Channel.ONLINE:
+        if not can_act_for_household(user, household):
+            raise PermissionDenied("您只能为自己的房屋投票。")
+    elif channel is Channel.PAPER:
+        if not can_edit_project(user, ballot.project):
+            raise PermissionDenied("只有本项目的专班成员或管理员可以录入纸质选票。")
+    else:
+        raise DomainError("委托投票暂未开放，请本人线上投票或填写纸质选票。")
+    if ballot.status is BallotStatus.DRAFT:
+        raise DomainError("表决尚未开始，暂不能投票。")
+    if not is_open_for_votes(ballot, now):
+        raise DomainError("表决已结束，不能再投票或修改。")
+    if not is_eligible(ballot, household):
+        raise DomainError(f"{household.label} 不在本次表决的范围（{scope_label(ballot)}）内，不能投票。")
+
+
+def cast_vote(user: User, ballot: Ballot, household: Household, choices: dict[int, Choice], *,
+              channel: Channel = Channel.ONLINE, scan_upload_id: int | None = None,
+              now: datetime | None = None) -> Vote:
+    """Record ``household``'s vote on ``ballot``: one choice per ballot item (``choices`` maps
+    BallotItem.id -> Choice). One household, one current vote: a new vote supersedes the current one
+    (is_current False, superseded_at set); every version is kept. The vote gets a receipt code and a
+    record_hash chained to the previous Vote of the ballot (rules.vote_record_hash).
+
+    Online: only the resident bound to the household. Paper: a squad member of the project or an
+    administrator, for any eligible household (``scan_upload_id`` optional). Proxy: not in this version.
+    Raises PermissionDenied (nothing written), or DomainError when the ballot is not open or its closing
+    time passed, the household is outside the scope, the choices do not match the items, or a concurrent
+    submission won the race (the session is rolled back).
+    """
+    now = now or utcnow()
+    check_vote_allowed(user, ballot, household, channel, now)
+    # Serialise votes of one ballot (PostgreSQL row lock; SQLite has one writer anyway): keeps the hash
+    # chain linear and makes a double submit supersede instead of colliding. Re-read the status under it.
+    db.session.execute(select(Ballot).where(Ballot.id == ballot.id).with_for_update()
+                       .execution_options(populate_existing=True))
+    check_vote_allowed(user, ballot, household, channel, now)
+    item_ids = {i.id for i in ballot.items}
+    if set(choices) != item_ids or not all(isinstance(c, Choice) for c in choices.values()):
+        raise DomainError("请对每一项都选择“同意”“反对”或“弃权”。")
+
+    old = current_vote(ballot, household.id)
+    prev = db.session.scalar(select(Vote).where(Vote.ballot_id == ballot.id).order_by(Vote.id.desc()).limit(1))
+    try:
+        if old is not None:
+            old.is_current = False
+            old.superseded_at = now
+            db.session.flush()
+        code = _new_receipt_code()
+        prev_hash = prev.record_hash if prev is not None else None
+        vote = Vote(ballot_id=ballot.id, household_id=household.id, channel=channel, entered_by_id=user.id,
+                    cast_at=now, is_current=True, receipt_code=code, scan_upload_id=scan_upload_id,
+                    prev_hash=prev_hash)
+        vote.choices = [VoteChoice(ballot_item_id=iid, choice=c) for iid, c in sorted(choices.items())]
+        vote.record_hash = rules.vote_record_hash(
+            prev_hash, ballot_id=ballot.id, household_id=household.id, channel=channel.value,
+            cast_at_iso=rules.iso_utc(now), receipt_code=code,
+            choices={iid: c.value for iid, c in choices.items()})
+        db.session.add(vote)
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise DomainError(RACE_MESSAGE) from None
+    audit.record(user, "vote.change" if old is not None else "vote.cast", vote,
+                 before={"vote_id": old.id, "receipt": old.receipt_code} if old is not None else None,
+                 after={"household_id": household.id, "channel": channel.value, "receipt": code,
+                        "choices": {str(k): v.value for k, v in sorted(choices.items())}},
+                 project_id=ballot.project_id)
+    return vote
+
+
+def ballot_tallies(ballot: Ballot) -> list[tuple[BallotItem, rules.ItemTally]]:
+    """The art. 278 tally of each item of ``ballot`` over its eligible households and current votes.
+    Three statements whatever the number of households."""
+    dwellings = [rules.Dwelling(h.id, h.owner_id, h.area) for h in eligible_households(ballot)]
+    votes = list(db.session.scalars(select(Vote).options(selectinload(Vote.choices)).where(
+        Vote.ballot_id == ballot.id, Vote.is_current.is_(True))))
+    per_item: dict[int, dict[int, str]] = {i.id: {} for i in ballot.items}
+    for v in votes:
+        for c in v.choices:
+            per_item.setdefault(c.ballot_item_id, {})[v.household_id] = c.choice.value
+    rule = ballot_rule(ballot)
+    return [(item, rules.tally_item(dwellings, per_item[item.id], rule)) for item in ballot.items]
+
+
+def close_ballot(user: User, ballot: Ballot, now: datetime | None = None) -> list[tuple[BallotItem, rules.ItemTally]]:
+    """Close an open ballot, tally it and set each item's ProjectItem.status to ADOPTED or REJECTED.
+
+    Returns the tallies. Raises PermissionDenied or DomainError (ballot not open).
+    """
+    if not can_edit_project(user, ballot.project):
+        raise PermissionDenied("只有本项目的专班成员或管理员可以结束表决。")
+    if ballot.status is not BallotStatus.OPEN:
+        raise DomainError("只有进行中的表决可以结束。")
+    db.session.execute(select(Ballot).where(Ballot.id == ballot.id).with_for_update()
+                       .execution_options(populate_existing=True))
+    if ballot.status is not BallotStatus.OPEN:
+        raise DomainError("只有进行中的表决可以结束。")
+    ballot.status = BallotStatus.CLOSED
+    ballot.closes_at = min(ballot.closes_at, now or utcnow()) if ballot.closes_at else (now or utcnow())
+    tallies = ballot_tallies(ballot)
+    results = {}
+    for item, tally in tallies:
+        if item.project_item is not None:
+            item.project_item.status = ProjectItemStatus.ADOPTED if tally.passed else ProjectItemStatus.REJECTED
+        results[str(item.id)] = {"passed": tally.passed, "reason": tally.reason}
+    audit.record(user, "ballot.close", ballot, before={"status": "open"},
+                 after={"status": "closed", "results": results})
+    db.session.flush()
+    return tallies
+
+
+def can_see_tally(user: User, ballot: Ballot) -> bool:
+    """Running tallies: after close everyone who can read the project; while open only the squad,
+    administrators and leaders (residents only if the ballot does not hide its tally)."""
+    if ballot.status is BallotStatus.CLOSED:
+        return True
+    if ballot.status is BallotStatus.DRAFT:
+        return False
+    return not user.is_resident_like() or not ballot.hide_tally
+
+
+def can_view_receipt(user: User, vote: Vote) -> bool:
+    """The household's own resident, or anyone who may edit the project (squad/admin)."""
+    return (user.is_resident_like() and user.household_id == vote.household_id
+            and can_view_project(user, vote.ballot.project)) or can_edit_project(user, vote.ballot.project)
+
+
+def verify_chain(ballot: Ballot) -> int | None:
+    """The id of the first Vote of ``ballot`` whose hash link is broken (changed, deleted or inserted
+    records), or None if the chain holds. Two statements."""
+    votes = db.session.scalars(select(Vote).options(selectinload(Vote.choices))
+                               .where(Vote.ballot_id == ballot.id).order_by(Vote.id))
+    records = [rules.VoteRecord(
+        id=v.id, prev_hash=v.prev_hash, record_hash=v.record_hash, ballot_id=v.ballot_id,
+        household_id=v.household_id, channel=v.channel.value, cast_at_iso=rules.iso_utc(v.cast_at),
+        receipt_code=v.receipt_code, choices={c.ballot_item_id: c.choice.value for c in v.choices})
+        for v in votes]
+    return rules.first_broken_link(records)

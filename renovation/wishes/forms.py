@@ -1,0 +1,36 @@
+"""Forms of the wish survey: a resident's own answer, a paper answer entered by the squad."""
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, SelectMultipleField, TextAreaField, widgets
+from wtforms.validators import InputRequired, Length
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice rendered as checkboxes (one per catalogue item)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class WishAnswerForm(FlaskForm):
+    """One household's answer: consent yes/no, wanted items (active catalogue), comment."""
+
+    consent = RadioField("您是否同意本小区实施改造？", choices=[("yes", "同意改造"), ("no", "不同意")],
+                         validators=[InputRequired("请选择是否同意改造。")])
+    items = MultiCheckboxField("您希望改造哪些内容？（可多选）", coerce=int, validate_choice=True)
+    comment = TextAreaField("意见和建议", validators=[Length(max=1000, message="意见不能超过1000字。")])
+
+    def set_catalogue(self, catalogue) -> None:
+        """Fill the item checkboxes from the active CatalogueItem rows."""
+        self.items.choices = [(c.id, f"{c.name}（{c.category_label}）") for c in catalogue]
+
+
+class PaperWishForm(WishAnswerForm):
+    """A paper questionnaire entered by a squad member for any household of the compound."""
+
+    household_id = SelectField("房屋", coerce=int, validators=[InputRequired("请选择房屋。")])
+
+    def set_households(self, households) -> None:
+        """Fill the household select (id, '1号楼1单元101 · 户主')."""
+        self.household_id.choices = [(h.id, f"{h.label}{' · ' + h.voter_name if h.voter_name else ''}")
+                                     for h in households]
