@@ -1,0 +1,110 @@
+"""Forms of the plan pages: the plan, an item's quantities and funding, firms, milestones, notice, objections.
+
+Forms check the shape of input; business rules (funding within budget, notice over) live in services.
+"""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.meta import DefaultMeta
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from renovation.planning.models import CONTRACTOR_KIND_LABELS, FUNDING_KIND_LABELS, FundingKind
+
+
+class ZhForm(FlaskForm):
+    """A FlaskForm whose built-in messages (not a valid number, date, choice...) come out in Chinese.
+
+    Uses WTForms' own 'zh' catalogue (no Flask-Babel needed).
+    """
+
+    class Meta:
+        locales = ["zh"]
+
+        def get_translations(self, form):
+            return DefaultMeta.get_translations(self, form)
+
+
+def _money(label: str):
+    return DecimalField(label, places=2, validators=[
+        Optional(), NumberRange(min=0, max=10**11, message="金额须为0或正数（元）。")])
+
+
+class PlanForm(ZhForm):
+    """Create a plan: title and summary."""
+
+    title = StringField("方案名称", validators=[DataRequired("请填写方案名称。"), Length(max=128)])
+    summary = TextAreaField("方案说明", validators=[Length(max=5000, message="说明不能超过5000字。")])
+
+
+class ItemPlanForm(ZhForm):
+    """One adopted item in the plan: quantity with unit, unit price, budget (yuan), firm, dates and
+    one amount (yuan) per funding source (fields ``fund_<kind>``, added below)."""
+
+    quantity = DecimalField("工程量", places=2, validators=[
+        Optional(), NumberRange(min=0, message="工程量须为0或正数。")])
+    unit = StringField("单位", validators=[Length(max=16, message="单位不能超过16个字。")])
+    unit_price = _money("单价（元）")
+    budget = _money("预算（元）")
+    contractor_id = SelectField("责任单位", coerce=int, validate_choice=True)
+    planned_start = DateField("计划开工", validators=[Optional()])
+    planned_end = DateField("计划完工", validators=[Optional()])
+
+    def validate_planned_end(self, field):
+        if field.data and self.planned_start.data and field.data < self.planned_start.data:
+            raise ValueError("计划完工日期不能早于计划开工日期。")
+
+    def funding_fields(self):
+        """(FundingKind, field) pairs in the order of FUNDING_KIND_LABELS."""
+        return [(kind, getattr(self, f"fund_{kind.value}")) for kind in FundingKind]
+
+
+for _kind, _label in FUNDING_KIND_LABELS.items():
+    setattr(ItemPlanForm, f"fund_{_kind.value}", _money(_label))
+
+
+class ContractorForm(ZhForm):
+    """A firm of the project: name, kind, contact."""
+
+    name = StringField("单位名称", validators=[DataRequired("请填写单位名称。"), Length(max=128)])
+    kind = SelectField("类别", choices=[(k.value, v) for k, v in CONTRACTOR_KIND_LABELS.items()])
+    contact_name = StringField("联系人", validators=[Length(max=64)])
+    contact_phone = StringField("联系电话", validators=[Length(max=32)])
+
+
+class MilestoneForm(ZhForm):
+    """A dated point of the schedule."""
+
+    title = StringField("节点", validators=[DataRequired("请填写节点名称。"), Length(max=128)])
+    due_on = DateField("计划日期", validators=[DataRequired("请填写计划日期。")])
+
+
+class NoticeForm(ZhForm):
+    """Post the plan for public notice (方案公示): first day, length in days, optional photo of the board."""
+
+    starts_on = DateField("公示开始日期", validators=[DataRequired("请填写公示开始日期。")])
+    days = IntegerField("公示天数", validators=[
+        DataRequired("请填写公示天数。"), NumberRange(min=1, max=60, message="公示天数须在1到60天之间。")])
+    photo = FileField("公示照片（可选）")
+
+
+class ObjectionForm(ZhForm):
+    """A resident's objection to the posted plan."""
+
+    content = TextAreaField("意见内容", validators=[
+        DataRequired("请填写您的意见。"), Length(max=2000, message="意见不能超过2000字。")])
+
+
+class PaperObjectionForm(ZhForm):
+    """An objection received on paper, entered by the squad: who gave it and what it says."""
+
+    author_name = StringField("提出人", validators=[DataRequired("请填写提出人。"), Length(max=64)])
+    content = TextAreaField("意见内容", validators=[
+        DataRequired("请填写意见内容。"), Length(max=2000, message="意见不能超过2000字。")])
+
+
+class AnswerForm(ZhForm):
+    """The squad's answer to an objection."""
+
+    answer = TextAreaField("答复", validators=[
+        DataRequired("请填写答复内容。"), Length(max=2000, message="答复不能超过2000字。")])
