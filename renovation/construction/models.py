@@ -76,6 +76,7 @@ class ProblemReport(db.Model):
     entrance = relationship("Entrance")
     reporter = relationship("User")
     contractor = relationship("Contractor")
+    project_item = relationship("ProjectItem")
     photo = relationship("Upload")
     steps: Mapped[list["Rectification"]] = relationship(back_populates="problem", order_by="Rectification.id")
 
