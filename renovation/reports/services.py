@@ -43,10 +43,10 @@ from renovation.projects.models import (
 )
 from renovation.projects.rules import STAGE_ORDER, next_stage
 from renovation.projects.views import compound_figures, weighted_progress
+from renovation.voting import rules as voting_rules
 from renovation.voting.models import (
     MATTER_CLASS_LABELS,
     Ballot,
-    BallotItem,
     BallotScope,
     BallotStatus,
     Choice,
@@ -54,6 +54,7 @@ from renovation.voting.models import (
     VoteChoice,
     ballot_building,
 )
+from renovation.voting.services import ballot_rule
 from renovation.wishes.models import WishResponse, WishSurvey, wish_response_item
 
 #: How many recent progress updates (and photos) the report shows.
@@ -217,99 +218,77 @@ def _wish_section(project: Project, households: int, area: Decimal) -> dict | No
     }
 
 
-def _entitled(ballot: Ballot, project: Project) -> tuple[int, Decimal]:
-    """Households entitled to vote on ``ballot`` (active ones in its scope) and their area (m²)."""
-    stmt = select(func.count(Household.id), func.coalesce(func.sum(Household.area), 0)).where(
+def _eligible_stmt(ballot: Ballot, project: Project):
+    """SELECT (household id, owner id, area m²) of the households entitled to vote on ``ballot``: active
+    ones of the compound, narrowed to the ballot's buildings or entrance."""
+    stmt = select(Household.id, Household.owner_id, Household.area).where(
         Household.compound_id == project.compound_id, Household.status == HouseholdStatus.ACTIVE)
     if ballot.scope is BallotScope.ENTRANCE:
         stmt = stmt.where(Household.entrance_id == ballot.scope_entrance_id)
     elif ballot.scope is BallotScope.BUILDINGS:
         stmt = stmt.where(Household.building_id.in_(
             select(ballot_building.c.building_id).where(ballot_building.c.ballot_id == ballot.id)))
-    count, area = db.session.execute(stmt).one()
-    return count, Decimal(area)
+    return stmt
 
 
 def _ballots_section(project: Project) -> list[dict]:
-    """Closed ballots with each item's current agree/against/abstain counts (households and area m²).
+    """Closed ballots with each item's current agree/against/abstain counts (households) and its result.
 
-    Counts are simple sums of current votes. The outcome comes from the official 民法典 art. 278 tally
-    (renovation.voting.services.ballot_tallies: area and owner headcount) when that is available, else
-    from the item's status as recorded when the ballot was closed (adopted/rejected).
+    The result is the official 民法典 art. 278 tally of the voting area (renovation.voting.rules.tally_item
+    under the ballot's stored rule: area and owner headcount), fed with plain rows: two statements per
+    ballot (eligible households; current choices), no ORM objects per vote.
     """
     ballots = db.session.scalars(
         select(Ballot).where(Ballot.project_id == project.id, Ballot.status == BallotStatus.CLOSED)
-        .options(selectinload(Ballot.items).joinedload(BallotItem.project_item))
-        .order_by(Ballot.closes_at, Ballot.id)
+        .options(selectinload(Ballot.items)).order_by(Ballot.closes_at, Ballot.id)
     ).all()
-    if not ballots:
-        return []
-    ids = [b.id for b in ballots]
-    counts: dict[tuple[int, Choice], tuple[int, Decimal]] = {}
-    for item_id, choice, n, area in db.session.execute(
-        select(VoteChoice.ballot_item_id, VoteChoice.choice, func.count(VoteChoice.id),
-               func.coalesce(func.sum(Household.area), 0))
-        .join(Vote, VoteChoice.vote_id == Vote.id)
-        .join(Household, Vote.household_id == Household.id)
-        .where(Vote.ballot_id.in_(ids), Vote.is_current.is_(True))
-        .group_by(VoteChoice.ballot_item_id, VoteChoice.choice)
-    ):
-        counts[(item_id, choice)] = (n, Decimal(area))
-    turnout = {
-        ballot_id: (n, Decimal(area))
-        for ballot_id, n, area in db.session.execute(
-            select(Vote.ballot_id, func.count(Vote.id), func.coalesce(func.sum(Household.area), 0))
-            .join(Household, Vote.household_id == Household.id)
-            .where(Vote.ballot_id.in_(ids), Vote.is_current.is_(True))
-            .group_by(Vote.ballot_id)
-        )
-    }
     out = []
     for b in ballots:
-        official = _official_tallies(b)
-        entitled_n, entitled_area = _entitled(b, project)
-        voted_n, voted_area = turnout.get(b.id, (0, Decimal("0")))
-        items = []
+        dwellings = [voting_rules.Dwelling(hid, oid, Decimal(area))
+                     for hid, oid, area in db.session.execute(_eligible_stmt(b, project))]
+        area_of = {d.household_id: d.area for d in dwellings}
+        per_item: dict[int, dict[int, str]] = {it.id: {} for it in b.items}
+        voters: set[int] = set()
+        for household_id, item_id, choice in db.session.execute(
+            select(Vote.household_id, VoteChoice.ballot_item_id, VoteChoice.choice)
+            .join(VoteChoice, VoteChoice.vote_id == Vote.id)
+            .where(Vote.ballot_id == b.id, Vote.is_current.is_(True))
+        ):
+            if household_id in area_of:
+                per_item.setdefault(item_id, {})[household_id] = choice.value
+                voters.add(household_id)
+        rule = ballot_rule(b)
+        entitled_area = sum(area_of.values(), Decimal("0"))
+        voted_area = sum((area_of[h] for h in voters), Decimal("0"))
+        rows = []
         for it in b.items:
-            agree, against, abstain = (counts.get((it.id, c), (0, Decimal("0"))) for c in
-                                       (Choice.AGREE, Choice.AGAINST, Choice.ABSTAIN))
-            status = it.project_item.status if it.project_item else None
-            tally = official.get(it.id)
-            items.append({
+            choices = per_item.get(it.id, {})
+            tally = voting_rules.tally_item(dwellings, choices, rule)
+            counts = {c: sum(1 for v in choices.values() if v == c.value) for c in Choice}
+            rows.append({
                 "title": it.title,
-                "agree": agree[0], "against": against[0], "abstain": abstain[0],
-                "agree_area": agree[1],
-                "agree_rate": _rate(agree[0], voted_n),
-                "agree_area_rate": (_rate(tally.agree_area, tally.turnout_area) if tally
-                                    else _rate(agree[1], voted_area)),
-                "agree_owner_rate": _rate(tally.agree_owners, tally.turnout_owners) if tally else None,
-                "outcome": ("通过" if tally.passed else "未通过") if tally else
-                {ProjectItemStatus.ADOPTED: "通过", ProjectItemStatus.REJECTED: "未通过"}.get(status, ""),
-                "reason": tally.reason if tally else "",
+                "agree": counts[Choice.AGREE], "against": counts[Choice.AGAINST], "abstain": counts[Choice.ABSTAIN],
+                "agree_area": tally.agree_area,
+                "agree_area_rate": _rate(tally.agree_area, tally.turnout_area),
+                "agree_owner_rate": _rate(tally.agree_owners, tally.turnout_owners),
+                "quorum_met": tally.quorum_met,
+                "outcome": "通过" if tally.passed else "未通过",
+                "reason": tally.reason,
             })
         out.append({
             "title": b.title,
             "matter": MATTER_CLASS_LABELS[b.matter_class],
             "rule_source": b.rule_source,
             "closed_on": _local_date(b.closes_at),
-            "entitled": entitled_n,
+            "entitled": len(dwellings),
             "entitled_area": entitled_area,
-            "voted": voted_n,
+            "voted": len(voters),
             "voted_area": voted_area,
-            "turnout_rate": _rate(voted_n, entitled_n),
+            "turnout_rate": _rate(len(voters), len(dwellings)),
             "turnout_area_rate": _rate(voted_area, entitled_area),
-            "rows": items,
+            "rows": rows,
         })
     return out
-
-
-def _official_tallies(ballot: Ballot) -> dict:
-    """ballot_item_id -> the voting area's art. 278 ItemTally, or {} when that service is not there."""
-    try:
-        from renovation.voting.services import ballot_tallies
-    except ImportError:  # pragma: no cover - the voting area ships it; the report still counts votes
-        return {}
-    return {item.id: tally for item, tally in ballot_tallies(ballot)}
 
 
 def _updates_section(project: Project) -> list[dict]:
