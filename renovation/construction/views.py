@@ -205,6 +205,11 @@ def _load_problem(problem_id: int) -> ProblemReport:
 
 def _problem_page(problem: ProblemReport, status: int = 200, **forms):
     project = problem.project
+    messages = []  # errors of the submitted form shown at the top: its section may no longer be offered
+    for form in forms.values():
+        messages += form.form_errors
+        if form.csrf_token.errors:
+            messages.append("页面已过期，请刷新后重新提交。")
     steps = list(db.session.scalars(
         select(Rectification).where(Rectification.problem_id == problem.id)
         .options(joinedload(Rectification.user), joinedload(Rectification.photo)).order_by(Rectification.id)))
@@ -215,6 +220,7 @@ def _problem_page(problem: ProblemReport, status: int = 200, **forms):
     assign_form.contractor_id.choices = [(c.id, f"{c.name}（{CONTRACTOR_KIND_LABELS[c.kind]}）") for c in contractors]
     return render_template(
         "construction/problem.html", project=project, problem=problem, steps=steps, can_edit=can_edit,
+        messages=messages,
         can_verify=services.can_verify(current_user, problem),
         overdue=rules.is_overdue(problem.status, problem.deadline, local_today()),
         allowed=rules.PROBLEM_TRANSITIONS[problem.status], ProblemStatus=ProblemStatus,
