@@ -236,3 +236,37 @@ def test_report_without_optional_data(app, world):
         data = services.render_report_pdf(ctx)
     text = _squash(_pdf_text(data))
     assert "测试B小区" in text and "尚未开展意愿征集" in text
+
+
+def test_filename_uses_the_shanghai_date(client, login, report_world, monkeypatch):
+    from renovation.reports import views
+
+    monkeypatch.setattr(views, "local_today", lambda: date(2026, 11, 29))
+    login("leader_a")
+    resp = client.get(f"/reports/projects/{report_world['project_a'].id}/progress.pdf")
+    expected = quote("测试A小区-进度报告-2026-11-29.pdf", safe="")
+    assert resp.headers["Content-Disposition"] == (
+        f"attachment; filename=\"progress-report-{report_world['project_a'].id}-2026-11-29.pdf\"; "
+        f"filename*=UTF-8''{expected}")
+
+
+def test_demo_report_renders(app):
+    """The demo compound 嵩岳小区 (renovation/demo.py): 1,128 households, all eight sections, CJK text."""
+    from sqlalchemy import select
+
+    from renovation.demo import load_demo
+    from renovation.extensions import db
+    from renovation.org.models import Compound
+    from renovation.projects.models import Project
+
+    load_demo()
+    project = db.session.scalar(select(Project).join(Compound).where(Compound.name == "嵩岳小区"))
+    with app.test_request_context():
+        ctx = services.build_report_context(project, date(2020, 10, 21))
+        data = services.render_report_pdf(ctx)
+    assert ctx["compound"]["households"] == 1128 and ctx["compound"]["buildings"] == 33
+    text = _squash(_pdf_text(data))
+    for needed in ("嵩岳小区", "住户1,128户", "一、基本情况", "二、阶段进程", "三、居民决策", "四、施工进度",
+                   "五、问题整改", "六、党建工作", "七、配套设施", "八、下一步工作", "填报单位（盖章）"):
+        assert needed in text, needed
+    assert "\ufffd" not in text  # no replacement characters: every glyph mapped back to Unicode
