@@ -10,7 +10,6 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     widgets,
@@ -19,15 +18,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from renovation.core.timeutil import SHANGHAI
 from renovation.voting.models import CHOICE_LABELS, MATTER_CLASS_LABELS, BallotScope, Choice, MatterClass
+from renovation.wishes.forms import MultiCheckboxField, int_or_none
 
 SCOPE_LABELS = {BallotScope.COMPOUND: "全小区", BallotScope.BUILDINGS: "部分楼栋", BallotScope.ENTRANCE: "单个单元"}
 
 
-class MultiCheckboxField(SelectMultipleField):
-    """A multiple choice rendered as checkboxes."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class BallotForm(FlaskForm):
@@ -36,12 +31,12 @@ class BallotForm(FlaskForm):
     title = StringField("表决标题", validators=[DataRequired("请填写表决标题。"), Length(max=128, message="标题不能超过128字。")])
     description = TextAreaField("说明", validators=[Length(max=2000, message="说明不能超过2000字。")])
     matter_class = SelectField("表决事项类别", choices=[(m.value, MATTER_CLASS_LABELS[m]) for m in MatterClass],
-                               default=MatterClass.ORDINARY.value)
-    item_ids = MultiCheckboxField("候选改造内容", coerce=int)
+                               default=MatterClass.ORDINARY.value, invalid_choice_message="请选择表决事项类别。")
+    item_ids = MultiCheckboxField("候选改造内容", coerce=int_or_none, invalid_choice_message="所选内容不是本项目的候选改造内容。")
     scope = RadioField("表决范围", choices=[(s.value, SCOPE_LABELS[s]) for s in BallotScope],
-                       default=BallotScope.COMPOUND.value)
-    building_ids = MultiCheckboxField("楼栋（范围为部分楼栋时）", coerce=int)
-    entrance_id = SelectField("单元（范围为单个单元时）", coerce=int, validate_choice=False)
+                       default=BallotScope.COMPOUND.value, invalid_choice_message="请选择表决范围。")
+    building_ids = MultiCheckboxField("楼栋（范围为部分楼栋时）", coerce=int_or_none, invalid_choice_message="请选择本小区的楼栋。")
+    entrance_id = SelectField("单元（范围为单个单元时）", coerce=int_or_none, validate_choice=False)
     closes_at = DateTimeLocalField("截止时间（北京时间，可不填）", format="%Y-%m-%dT%H:%M", validators=[Optional()])
 
     def validate_item_ids(self, field):
@@ -71,7 +66,8 @@ def vote_form_class(ballot, *, paper: bool = False):
 
     class VoteForm(FlaskForm):
         step = HiddenField(default="review")
-        household_id = (SelectField("房屋", coerce=int, validators=[InputRequired("请选择房屋。")]) if paper
+        household_id = (SelectField("房屋", coerce=int_or_none, validators=[InputRequired("请选择房屋。")],
+                                    invalid_choice_message="请从列表中选择本次表决范围内的房屋。") if paper
                         else IntegerField(widget=widgets.HiddenInput(), validators=[InputRequired("缺少房屋。")]))
         if paper:
             scan = FileField("签字选票扫描件（可选）",
@@ -87,7 +83,8 @@ def vote_form_class(ballot, *, paper: bool = False):
             return {item.id: Choice(f.data) for item, f in self.item_fields()}
 
     for item in ballot.items:
+        # The choice check doubles as "required": a missing or forged value gets the same Chinese message.
         setattr(VoteForm, f"item_{item.id}", RadioField(
             item.title, choices=CHOICE_FIELD_CHOICES,
-            validators=[InputRequired(f"请对“{item.title}”选择同意、反对或弃权。")]))
+            invalid_choice_message=f"请对“{item.title}”选择同意、反对或弃权。"))
     return VoteForm

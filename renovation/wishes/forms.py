@@ -5,6 +5,15 @@ from wtforms import RadioField, SelectField, SelectMultipleField, TextAreaField,
 from wtforms.validators import InputRequired, Length
 
 
+def int_or_none(value) -> int | None:
+    """Coerce a submitted id to int; a forged non-number becomes None, which then fails the choice check
+    with the field's Chinese message instead of WTForms' English coercion error."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 class MultiCheckboxField(SelectMultipleField):
     """A multiple choice rendered as checkboxes (one per catalogue item)."""
 
@@ -15,9 +24,11 @@ class MultiCheckboxField(SelectMultipleField):
 class WishAnswerForm(FlaskForm):
     """One household's answer: consent yes/no, wanted items (active catalogue), comment."""
 
+    # The choice check doubles as "required" (one Chinese message for a missing or forged value).
     consent = RadioField("您是否同意本小区实施改造？", choices=[("yes", "同意改造"), ("no", "不同意")],
-                         validators=[InputRequired("请选择是否同意改造。")])
-    items = MultiCheckboxField("您希望改造哪些内容？（可多选）", coerce=int, validate_choice=True)
+                         invalid_choice_message="请选择是否同意改造。")
+    items = MultiCheckboxField("您希望改造哪些内容？（可多选）", coerce=int_or_none,
+                               invalid_choice_message="所选改造内容不在当前清单中，请刷新页面后重新选择。")
     comment = TextAreaField("意见和建议", validators=[Length(max=1000, message="意见不能超过1000字。")])
 
     def set_catalogue(self, catalogue) -> None:
@@ -28,7 +39,8 @@ class WishAnswerForm(FlaskForm):
 class PaperWishForm(WishAnswerForm):
     """A paper questionnaire entered by a squad member for any household of the compound."""
 
-    household_id = SelectField("房屋", coerce=int, validators=[InputRequired("请选择房屋。")])
+    household_id = SelectField("房屋", coerce=int_or_none, validators=[InputRequired("请选择房屋。")],
+                               invalid_choice_message="请从列表中选择本小区的房屋。")
 
     def set_households(self, households) -> None:
         """Fill the household select (id, '1号楼1单元101 · 户主')."""

@@ -272,3 +272,56 @@ def test_project_page_lists_ballots(client, world, login, ballot):
     login("resident_a")
     html = client.get(f"/projects/{world['project_a'].id}").get_data(as_text=True)
     assert "改造内容表决" in html and "去投票" in html
+
+
+def test_forged_values_get_chinese_messages_not_500(client, world, login, ballot):
+    login("resident_a")
+    token = _token(client, ballot)
+    data = _form(ballot, world["households_a"][0].id, choice="yes", step="review", token=token)
+    resp = client.post(f"/voting/{ballot.id}/vote", data=data)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "请对“天然气入户”选择同意、反对或弃权。" in html and "Not a valid" not in html
+    client.post("/logout", data={"csrf_token": token})
+    login("squad_a")
+    token = csrf_from(client.get(f"/voting/{ballot.id}/paper").get_data(as_text=True))
+    resp = client.post(f"/voting/{ballot.id}/paper", data={"csrf_token": token, "household_id": "abc",
+                                                           **{f"item_{i.id}": "agree" for i in ballot.items}})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "请从列表中选择本次表决范围内的房屋。" in html and "coerce" not in html
+    assert _votes() == 0
+
+
+def test_project_page_ballot_panel_has_no_n_plus_1(client, world, login, ballot):
+    from sqlalchemy import event
+
+    login("resident_a")
+    url = f"/projects/{world['project_a'].id}"
+    hh = world["households_a"]
+    statements = []
+
+    def count(*_args, **_kw):
+        statements.append(1)
+
+    def add_entrance_ballot(n):
+        b = services.create_ballot(world["squad_a"], world["project_a"], title=f"单元表决{n}",
+                                   item_ids=[world["items_a"][0].id], scope=BallotScope.ENTRANCE,
+                                   entrance_id=hh[3 * n].entrance_id)
+        services.open_ballot(world["squad_a"], b)
+        db.session.commit()
+
+    def page_statements():
+        db.session.expire_all()
+        statements.clear()
+        html = client.get(url).get_data(as_text=True)
+        return len(statements), html
+
+    add_entrance_ballot(0)
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        few, _ = page_statements()
+        add_entrance_ballot(1)
+        add_entrance_ballot(2)
+        many, html = page_statements()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert "单元表决2" in html and many == few

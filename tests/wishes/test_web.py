@@ -142,3 +142,14 @@ def test_project_page_panel(client, world, login, survey_a):
     login("resident_a")
     html = client.get(f"/projects/{world['project_a'].id}").get_data(as_text=True)
     assert "填写我家的意愿" in html
+
+
+def test_forged_values_get_chinese_messages(client, world, login, survey_a):
+    pid = world["project_a"].id
+    login("resident_a")
+    token = _answer_page(client, pid)
+    resp = client.post(f"/wishes/project/{pid}/answer", data={"csrf_token": token, "consent": "maybe",
+                                                              "items": ["x", "99999"]})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "请选择是否同意改造。" in html and "所选改造内容不在当前清单中" in html
+    assert "not a valid" not in html.lower() and _responses() == 0
