@@ -325,3 +325,24 @@ def test_project_page_ballot_panel_has_no_n_plus_1(client, world, login, ballot)
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     assert "单元表决2" in html and many == few
+
+
+def test_paper_ballot_with_scan(client, world, login, ballot):
+    import io
+
+    from PIL import Image
+
+    from renovation.core.models import Upload
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(buf, "PNG")
+    login("squad_a")
+    token = csrf_from(client.get(f"/voting/{ballot.id}/paper").get_data(as_text=True))
+    hh = world["households_a"][4]
+    resp = client.post(f"/voting/{ballot.id}/paper", content_type="multipart/form-data", data={
+        "csrf_token": token, "household_id": str(hh.id), "scan": (io.BytesIO(buf.getvalue()), "选票.png"),
+        **{f"item_{i.id}": "against" for i in ballot.items}})
+    assert resp.status_code == 302
+    v = db.session.scalar(select(Vote))
+    upload = db.session.get(Upload, v.scan_upload_id)
+    assert upload.original_name == "选票.png" and upload.project_id == world["project_a"].id
