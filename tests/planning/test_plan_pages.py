@@ -184,3 +184,19 @@ def test_funding_kind_labels_shown_on_edit_page(client, planning, login):
     html = client.get(f"/planning/projects/{project.id}/items/{gas.id}").get_data(as_text=True)
     assert all(f'name="fund_{k.value}"' in html for k in FundingKind)
     assert "住房公积金" in html and "中央补助资金" in html
+
+
+def test_notice_with_a_non_image_is_refused_and_plan_stays_draft(client, planning, login):
+    project = planning["project_a"]
+    login("squad_a")
+    plan = _create_plan(client, project)
+    url = f"/planning/projects/{project.id}"
+    resp = client.post(f"{url}/notice", content_type="multipart/form-data", data={
+        "csrf_token": _token(client, url), "starts_on": local_today().isoformat(), "days": "7",
+        "photo": (io.BytesIO(b"just text"), "notice.txt")})
+    assert resp.status_code == 400 and "“notice.txt”不是可识别的图片" in resp.get_data(as_text=True)
+    db.session.expire_all()
+    assert plan.status is PlanStatus.DRAFT and plan.notice_starts_on is None and plan.notice_photo_id is None
+    resp = client.post(f"{url}/notice", data={"csrf_token": _token(client, url), "starts_on": "", "days": "0"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "请填写公示开始日期。" in html and "公示天数" in html
