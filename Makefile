@@ -15,8 +15,8 @@ run: venv db demo ## Serve the app on http://127.0.0.1:5000 with the demo data (
 	@echo "打开 http://$(HOST):$(PORT) 用上面的账号登录。"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: venv ## Run the test suite (PostgreSQL too when RENOVATION_TEST_DATABASE_URL is set)
-	$(PY) -m pytest $(PYTEST_ARGS)
+test: venv ## Run the test suite (PostgreSQL instead when RENOVATION_TEST_DATABASE_URL is set)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 system-deps: ## On Debian as root: install the system packages above that are missing
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
