@@ -1,0 +1,143 @@
+"""Access by role: every GET route of the app against every kind of user, as one table.
+
+The routes come from the app's URL map, so a new route without a row here fails `test_every_route_has_a_row`.
+Users: anonymous; resident of compound A (resident_a) and of B (resident_b); resident supervisor of A;
+squad member assigned to A (squad_a) and not (squad_other); leader of A's subdistrict (leader_a) and of
+another (leader_other); administrator. POST routes are checked for refusals in
+`test_post_routes_refuse_outsiders` (403 and nothing written).
+"""
+
+import io
+from datetime import timedelta
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from renovation.construction.models import ProblemReport
+from renovation.core.db import utcnow
+from renovation.core.models import AuditLog
+from renovation.core.uploads import save_image
+from renovation.extensions import db
+from renovation.planning.models import Objection, Plan
+from renovation.projects.models import ProjectItemStatus
+from renovation.voting.models import Ballot, BallotItem, BallotStatus, Choice
+from renovation.voting.services import cast_vote
+from renovation.wishes.models import WishSurvey
+from tests.factories import csrf_from
+
+USERS = ["anonymous", "resident_a", "resident_b", "supervisor_a", "squad_a", "squad_other", "leader_a",
+         "leader_other", "admin"]
+
+
+@pytest.fixture
+def objects(world, app):
+    """The world plus one object of each kind in compound A (ballot, vote, survey, plan, objection, problem, upload)."""
+    pa = world["project_a"]
+    ballot = Ballot(project_id=pa.id, title="测试表决", status=BallotStatus.OPEN, opens_at=utcnow(),
+                    closes_at=utcnow() + timedelta(days=7))
+    db.session.add(ballot)
+    db.session.flush()
+    bi = BallotItem(ballot_id=ballot.id, project_item_id=world["items_a"][0].id, title="天然气入户")
+    db.session.add(bi)
+    db.session.add(WishSurvey(project_id=pa.id, title="意愿征集"))
+    world["items_a"][1].status = ProjectItemStatus.ADOPTED
+    plan = Plan(project_id=pa.id, title="测试方案")
+    db.session.add(plan)
+    db.session.flush()
+    objection = Objection(plan_id=plan.id, author_name="居民甲", content="异议")
+    problem = ProblemReport(project_id=pa.id, title="井盖松动", reporter_id=world["resident_a"].id)
+    db.session.add_all([objection, problem])
+    db.session.flush()
+    vote = cast_vote(world["resident_a"], ballot, world["households_a"][0], {bi.id: Choice.AGREE})
+    buf = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(buf, "JPEG")
+    upload = save_image(buf.getvalue(), "照片.jpg", app.config["UPLOAD_FOLDER"], project_id=pa.id,
+                        user=world["squad_a"])
+    db.session.commit()
+    return {"project_id": pa.id, "item_id": world["items_a"][1].id, "ballot_id": ballot.id, "vote_id": vote.id,
+            "problem_id": problem.id, "objection_id": objection.id, "upload_id": upload.id, "variant": "thumb",
+            "filename": "css/app.css"}
+
+
+# Expected status per user, in USERS order. 302 for anonymous = sent to the login page; residents and
+# supervisors are sent from the home page to their compound's page (302). Receipts are personal: the
+# household's resident, the project's squad and administrators only.
+GET_MATRIX = {
+    #                              anon res_a res_b sup_a sq_a sq_o ld_a ld_o admin
+    "accounts.login":            [200, 302, 302, 302, 302, 302, 302, 302, 302],
+    "core.health":               [200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "static":                    [200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "dashboard.index":           [302, 302, 302, 302, 200, 200, 200, 200, 200],
+    "projects.show":             [302, 200, 403, 200, 200, 403, 200, 403, 200],
+    "core.upload_file":          [302, 200, 403, 200, 200, 403, 200, 403, 200],
+    "wishes.answer":             [302, 200, 403, 200, 403, 403, 403, 403, 403],
+    "wishes.paper":              [302, 403, 403, 403, 200, 403, 403, 403, 200],
+    "wishes.results":            [302, 403, 403, 403, 200, 403, 200, 403, 200],
+    "voting.show":               [302, 200, 403, 200, 200, 403, 200, 403, 200],
+    "voting.vote":               [302, 200, 403, 200, 403, 403, 403, 403, 403],
+    "voting.receipt":            [302, 200, 403, 403, 200, 403, 403, 403, 200],
+    "voting.new":                [302, 403, 403, 403, 200, 403, 403, 403, 200],
+    "voting.paper":              [302, 403, 403, 403, 200, 403, 403, 403, 200],
+    "planning.show":             [302, 200, 403, 200, 200, 403, 200, 403, 200],
+    "planning.edit_item":        [302, 403, 403, 403, 200, 403, 403, 403, 200],
+    "construction.show":         [302, 200, 403, 200, 200, 403, 200, 403, 200],
+    "construction.progress":     [302, 200, 403, 200, 200, 403, 200, 403, 200],
+    "construction.problems":     [302, 200, 403, 200, 200, 403, 200, 403, 200],
+    "construction.problem":      [302, 200, 403, 200, 200, 403, 200, 403, 200],
+    "construction.report_problem": [302, 200, 403, 200, 200, 403, 403, 403, 200],
+    "aftercare.facilities":      [302, 200, 403, 200, 200, 403, 200, 403, 200],
+    "party.branch":              [302, 403, 403, 403, 200, 403, 200, 403, 200],
+    "reports.project_pdf":       [302, 403, 403, 403, 200, 403, 200, 403, 200],
+}
+POST_ONLY = {
+    "accounts.logout", "construction.assign", "construction.record_acceptance", "construction.rectify",
+    "construction.reopen", "construction.verify", "planning.add_contractor", "planning.add_milestone",
+    "planning.answer_objection", "planning.approve", "planning.create", "planning.enter_objection",
+    "planning.post_notice", "planning.submit_objection", "projects.move_stage", "voting.close", "voting.open",
+    "wishes.close", "wishes.open",
+}
+
+
+def _url(app, endpoint, objects):
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    from flask import url_for
+
+    with app.test_request_context():
+        return url_for(endpoint, **{a: objects[a] for a in rule.arguments})
+
+
+def test_every_route_has_a_row(app):
+    endpoints = {r.endpoint for r in app.url_map.iter_rules()}
+    assert endpoints == set(GET_MATRIX) | POST_ONLY
+
+
+@pytest.mark.parametrize("endpoint", sorted(GET_MATRIX))
+def test_get_matrix(endpoint, app, client, objects, login, logout):
+    url = _url(app, endpoint, objects)
+    got = []
+    for user in USERS:
+        if user != "anonymous":
+            login(user)
+        got.append(client.get(url).status_code)
+        if user != "anonymous":
+            logout()
+    assert got == GET_MATRIX[endpoint], f"{endpoint} {url}: {dict(zip(USERS, got, strict=True))}"
+
+
+# POST routes that change a project: every outsider (resident of B, squad not assigned, leaders) gets 403
+# and no audit row is written.
+POST_OUTSIDERS = ["resident_b", "squad_other", "leader_a", "leader_other"]
+
+
+@pytest.mark.parametrize("endpoint", sorted(POST_ONLY - {"accounts.logout", "planning.submit_objection",
+                                                         "construction.verify", "construction.reopen"}))
+def test_post_routes_refuse_outsiders(endpoint, app, client, objects, login, logout):
+    url = _url(app, endpoint, objects)
+    before = db.session.scalar(select(func.count(AuditLog.id)))
+    for user in POST_OUTSIDERS:
+        login(user)
+        token = csrf_from(client.get("/", follow_redirects=True).get_data(as_text=True))
+        assert client.post(url, data={"csrf_token": token}).status_code == 403, (endpoint, user)
+        logout()
+    assert db.session.scalar(select(func.count(AuditLog.id))) == before
