@@ -20,6 +20,20 @@ def init_app(app: Flask) -> None:
         click.echo("演示数据已加载。" if created else "演示数据已存在，未重复加载。")
         print_logins(click.echo)
 
+    @app.cli.group("catalogue")
+    def catalogue():
+        """The catalogue of renovation items (national menu and Zhengzhou's list)."""
+
+    @catalogue.command("seed")
+    def catalogue_seed():
+        """Add the catalogue items that are missing (idempotent; admins' edits are kept)."""
+        from renovation.extensions import db
+        from renovation.projects.catalogue import seed_catalogue
+
+        added = seed_catalogue()
+        db.session.commit()
+        click.echo(f"已添加 {added} 个改造内容条目。")
+
     @app.cli.command("check-pdf")
     def check_pdf():
         """Say whether Chinese PDFs can be rendered well here (CJK font, HarfBuzz subsetting)."""
