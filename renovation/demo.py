@@ -2,9 +2,13 @@
 
 ``load_demo()`` is one idempotent, deterministic command (``flask demo load``): it does nothing and
 returns False when 嵩岳小区 already exists; otherwise it seeds the catalogue and creates everything
-below in one transaction. Random figures come from ``random.Random(SEED)``; only the open lift ballot
-(opens now, closes in 14 days) and the other compounds' currently open survey, ballot and plan notice
-are dated relative to today. All names of people and firms are invented.
+below in one transaction. Random figures come from ``random.Random(SEED)``. The story is written as of
+:data:`STORY_TODAY` (2020-10-21) and every story date is moved by the same number of days so that it
+stands at the day the demo is loaded: the project was created about seven months before, the works are
+under way (a few items behind plan), the last milestones lie ahead, and one problem is weeks overdue.
+The open lift ballot (opens now, closes in 14 days) and the other compounds' currently open survey,
+ballot and plan notice are dated from the load moment itself. Batches are named after the (moved) year
+in which 嵩岳小区's project was created (e.g. "2026年第一批"). All names of people and firms are invented.
 
 Design numbers of 嵩岳小区 (asserted by tests/test_demo.py):
 
@@ -24,6 +28,7 @@ Design numbers of 嵩岳小区 (asserted by tests/test_demo.py):
 import io
 import random
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -92,6 +97,9 @@ from renovation.wishes.models import Channel, WishResponse, WishSurvey, wish_res
 
 #: Seed of the demo's random figures (so every load gives the same data).
 SEED = 20200306
+#: The day on which the story stands as written (gas done, facade 65 %, road 35 %...). Every story date
+#: is written as of this day and moved by (load day - STORY_TODAY) days: see :func:`_story_dates`.
+STORY_TODAY = date(2020, 10, 21)
 #: The one password of every demo account (printed by ``flask demo load``).
 DEMO_PASSWORD = "demo1234"
 SONGYUE = "嵩岳小区"
@@ -177,6 +185,19 @@ def _at(day: date, hour: int = 9, minute: int = 0, second: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute, second), SHANGHAI).astimezone(UTC)
 
 
+def _story_dates(today: date) -> Callable[[int, int, int], date]:
+    """``d(year, month, day)``: a story date written as of :data:`STORY_TODAY`, moved by the same number
+    of days as ``today`` is after STORY_TODAY, so that the story stands at ``today`` (the load day).
+
+    E.g. loaded on 2026-11-29 (2,230 days after 2020-10-21), ``d(2020, 3, 6)`` is 2026-04-14.
+    """
+    shift = today - STORY_TODAY
+
+    def d(year: int, month: int, day: int) -> date:
+        return date(year, month, day) + shift
+    return d
+
+
 def _between(rng: random.Random, start: datetime, end: datetime) -> datetime:
     """A random whole-second time in [start, end), moved into 08:00-21:00 Shanghai time."""
     # always two draws, whatever the span: the figures drawn after stay the same when ``end`` is "now"
@@ -186,6 +207,12 @@ def _between(rng: random.Random, start: datetime, end: datetime) -> datetime:
         moment = moment.replace(hour=8 + int(hour_pick * 13))
     moment = max(min(moment, end - timedelta(seconds=1)), start)
     return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def _works_period(start: date, end: date) -> str:
+    """'工期2026年7月至2027年2月' (or '工期2026年6月至12月' within one year)."""
+    tail = f"{end.month}月" if end.year == start.year else f"{end.year}年{end.month}月"
+    return f"工期{start.year}年{start.month}月至{tail}"
 
 
 def _money(value) -> Decimal:
@@ -558,14 +585,16 @@ def load_demo() -> bool:
     }
     comm = {n: _get_or_create(Community, subdistrict_id=subs[s].id, name=n)
             for s, ns in community_names.items() for n in ns}
-    batch1 = _get_or_create(Batch, name="2020年第一批", defaults={"year": 2020})
-    batch2 = _get_or_create(Batch, name="2020年第二批", defaults={"year": 2020})
+    d = _story_dates(local_today())
+    year = d(2020, 3, 6).year  # the year in which 嵩岳小区's project is created
+    batch1 = _get_or_create(Batch, name=f"{year}年第一批", defaults={"year": year})
+    batch2 = _get_or_create(Batch, name=f"{year}年第二批", defaults={"year": year})
 
     # 嵩岳小区 ---------------------------------------------------------------------------------------
     reg = _build_compound(
         comm["西十里铺北社区"], SONGYUE, "农业路198号", 1998, SONGYUE_LAYOUT, rng, names,
-        description="上世纪90年代末建成的郑州市首批安置小区之一，33栋住宅楼，1100余户；"
-                    "20多年无物业、无人管护。2020年纳入郑州市第一批老旧小区改造。",
+        description="建于上世纪90年代末，是郑州市首批安置小区之一，33栋住宅楼，1100余户；"
+                    f"20多年无物业、无人管护。已纳入郑州市{batch1.name}老旧小区改造计划。",
         pairs=8, triples=3, developer_units=6, reserved=(LIFT_ENTRANCE, SUPERVISOR_DWELLING[:2]),
         fixed_owners={RESIDENT_DWELLING: "周玉兰", SUPERVISOR_DWELLING: "马建民"})
 
@@ -574,8 +603,8 @@ def load_demo() -> bool:
     staff = [squad, squad2]
 
     project = Project(compound=reg.compound, batch=batch1, name=f"{SONGYUE}老旧小区改造", stage=Stage.CONSTRUCTION,
-                      started_on=date(2020, 6, 15), target_end_on=date(2020, 12, 31),
-                      created_at=_at(date(2020, 3, 6)))
+                      started_on=d(2020, 6, 15), target_end_on=d(2020, 12, 31),
+                      created_at=_at(d(2020, 3, 6)))
     db.session.add(project)
     db.session.flush()
     db.session.add_all([
@@ -589,7 +618,7 @@ def load_demo() -> bool:
               cat["I-LIFT"]: 0.27, cat["I-ELDERLY"]: 0.33, cat["I-FITNESS"]: 0.29, cat["ZZ-GREEN"]: 0.41,
               cat["U-ELDERLY"]: 0.24, cat["ZZ-PROPERTY"]: 0.31}
     answered, consenting = _wish_survey(
-        project, reg, rng, opened=_at(date(2020, 3, 9), 8), closed=_at(date(2020, 4, 3), 18),
+        project, reg, rng, opened=_at(d(2020, 3, 9), 8), closed=_at(d(2020, 4, 3), 18),
         respond_p=0.95, consent_p=0.96, wanted=wanted, staff=staff,
         comments=["希望尽快通天然气，冬天做饭取暖太不方便。", "楼道灯坏了很多年，晚上上下楼很危险。",
                   "小区路面坑洼，下雨天积水严重。", "电线乱拉，存在安全隐患。", "希望能加装电梯，老人上楼困难。",
@@ -606,7 +635,6 @@ def load_demo() -> bool:
                                  contact_name="邵明远", contact_phone=names.phone())
     db.session.add_all([design, builder, piper, supervisor_firm])
     F = FundingKind
-    d = date
     gas = _item(project, cat["B-GAS"], "天然气入户", 1, qty=1128, unit="户", price="2000", contractor=piper,
                 start=d(2020, 6, 20), end=d(2020, 8, 31), percent=100, pstatus=ProgressStatus.ACCEPTED,
                 funding=[(F.UTILITY_OPERATOR, "1350000"), (F.LOCAL_GOVERNMENT, "680400"), (F.RESIDENTS, None)],
@@ -671,7 +699,7 @@ def load_demo() -> bool:
     # planning: plan, public notice, one answered objection
     plan = Plan(project=project, title="嵩岳小区老旧小区改造实施方案", status=PlanStatus.APPROVED,
                 summary="改造内容7项：天然气入户、楼体综合改造、内部道路沥青化、管线入地、雨污分流、视频监控、"
-                        "夜间照明；总投资约725.76万元；工期2020年6月至12月。",
+                        f"夜间照明；总投资约725.76万元；{_works_period(project.started_on, project.target_end_on)}。",
                 notice_starts_on=d(2020, 6, 1), notice_days=7, approved_at=_at(d(2020, 6, 9), 10),
                 approved_by_id=squad.id)
     db.session.add(plan)
@@ -684,7 +712,7 @@ def load_demo() -> bool:
         answered_at=_at(d(2020, 6, 5), 16), answered_by_id=squad.id)]
 
     _transitions(project, [
-        (None, Stage.WISH_SOLICITATION, _at(d(2020, 3, 6)), "纳入郑州市2020年第一批老旧小区改造计划"),
+        (None, Stage.WISH_SOLICITATION, _at(d(2020, 3, 6)), f"纳入郑州市{batch1.name}老旧小区改造计划"),
         (Stage.WISH_SOLICITATION, Stage.CONSULTATION, _at(d(2020, 4, 7), 10),
          f"意愿征集结束：{answered}户作答，{consenting}户同意改造，"
          f"同意率{consenting / len(reg.households) * 100:.1f}%，超过三分之二"),
@@ -720,15 +748,15 @@ def load_demo() -> bool:
         cctv: [(d(2020, 10, 12), 20, "立杆基础施工"),
                (d(2020, 10, 19), 20, "等待弱电管道完工后穿线，暂停", ProgressStatus.PAUSED)],
     })
-    _problems(project, reg, users, {"builder": builder, "piper": piper}, {"gas": gas, "facade": facade,
+    _problems(project, reg, d, users, {"builder": builder, "piper": piper}, {"gas": gas, "facade": facade,
                                                                           "sewer": sewer})
 
     # aftercare partners and facilities, Party branch
     _facilities(reg.compound)
-    _party(project, rng, names)
+    _party(project, rng, names, d)
 
     # the other compounds -------------------------------------------------------------------------
-    _others(comm, batch1, batch2, cat, rng, names, receipts, users)
+    _others(comm, batch1, batch2, cat, rng, names, receipts, users, d)
     db.session.commit()
     return True
 
@@ -784,10 +812,11 @@ def _progress(project: Project, rng: random.Random, staff: list[User], series: d
     db.session.add_all(rows)
 
 
-def _problems(project: Project, reg: _Register, users: dict, firms: dict, items: dict) -> None:
-    """Problem reports of the works with their rectification steps (open and closed ones)."""
+def _problems(project: Project, reg: _Register, d: Callable[[int, int, int], date], users: dict, firms: dict,
+              items: dict) -> None:
+    """Problem reports of the works with their rectification steps (open and closed ones); ``d`` gives
+    the moved story dates (:func:`_story_dates`)."""
     S = ProblemStatus
-    d = date
     squad, sup, res = users["squad"], users["supervisor"], users["resident"]
 
     def problem(title, desc, b, e, item, reporter, firm, created, deadline, steps):
@@ -803,7 +832,7 @@ def _problems(project: Project, reg: _Register, users: dict, firms: dict, items:
 
     problem("5号楼2单元燃气表箱未固定", "楼道内新装燃气表箱仅用一颗螺丝固定，有晃动。", 5, 2, items["gas"], sup,
             firms["piper"], _at(d(2020, 8, 12), 10), d(2020, 8, 20), [
-                (S.ASSIGNED, "已交办施工单位，限8月20日前整改。", squad, _at(d(2020, 8, 12), 15)),
+                (S.ASSIGNED, f"已交办施工单位，限{d(2020, 8, 20).month}月{d(2020, 8, 20).day}日前整改。", squad, _at(d(2020, 8, 12), 15)),
                 (S.RECTIFIED, "施工单位已按规范重新固定表箱。", squad, _at(d(2020, 8, 17), 11)),
                 (S.VERIFIED, "监督员现场核验，已整改到位。", sup, _at(d(2020, 8, 18), 9, 30))])
     problem("12号楼门前检查井周边积水", "雨污分流检查井比路面高，雨后门前积水，老人出行不便。", 12, 1, items["sewer"], res,
@@ -847,9 +876,9 @@ def _facilities(compound: Compound) -> None:
     ])
 
 
-def _party(project: Project, rng: random.Random, names: _Names) -> None:
-    """The temporary Party branch, its members and weekly meetings (周例会)."""
-    branch = PartyBranch(project_id=project.id, name="嵩岳小区改造项目临时党支部", founded_on=date(2020, 3, 5))
+def _party(project: Project, rng: random.Random, names: _Names, d: Callable[[int, int, int], date]) -> None:
+    """The temporary Party branch, its members and weekly meetings (周例会), on moved story dates ``d``."""
+    branch = PartyBranch(project_id=project.id, name="嵩岳小区改造项目临时党支部", founded_on=d(2020, 3, 5))
     members = [
         PartyMember(name="赵立群", post="书记", home_unit="桐柏路街道党工委（副书记）"),
         PartyMember(name="蔡红梅", post="副书记", home_unit="西十里铺北社区党委（书记）"),
@@ -874,17 +903,17 @@ def _party(project: Project, rng: random.Random, names: _Names) -> None:
     ]
     expected = len(members) - 6  # the residents' Party members are not expected at the weekly meeting
     branch.meetings = [
-        Meeting(held_on=date(2020, 8, 24) + timedelta(weeks=i), title="临时党支部周例会",
+        Meeting(held_on=d(2020, 8, 24) + timedelta(weeks=i), title="临时党支部周例会",
                 attendees=expected - rng.randrange(3), expected=expected, minutes=topic)
         for i, topic in enumerate(topics)]
     db.session.add(branch)
 
 
 def _others(comm: dict, batch1: Batch, batch2: Batch, cat: dict, rng: random.Random, names: _Names,
-            receipts: _Receipts, users: dict) -> None:
-    """Six smaller compounds at other stages, so that lists and dashboards are not empty."""
+            receipts: _Receipts, users: dict, d: Callable[[int, int, int], date]) -> None:
+    """Six smaller compounds at other stages, so that lists and dashboards are not empty; ``d`` gives the
+    moved story dates (:func:`_story_dates`)."""
     squad, squad3 = users["squad"], users["squad3"]
-    d = date
     today = local_today()
     now = utcnow().replace(microsecond=0)
     comments = ["希望尽快改造。", "楼顶漏水严重。", "希望增加停车位。", "下水道经常堵。"]
@@ -906,7 +935,7 @@ def _others(comm: dict, batch1: Batch, batch2: Batch, cat: dict, rng: random.Ran
     # wish solicitation, survey open since 10 days
     r = _build_compound(comm["西十里铺南社区"], "电缆厂家属院", "桐柏路88号", 1988, "CCAA", rng, names)
     p = project_for(r, batch2, Stage.WISH_SOLICITATION, squad, _at(today - timedelta(days=20)))
-    _transitions(p, [(None, Stage.WISH_SOLICITATION, _at(today - timedelta(days=20)), "纳入2020年第二批改造计划")],
+    _transitions(p, [(None, Stage.WISH_SOLICITATION, _at(today - timedelta(days=20)), f"纳入{batch2.name}改造计划")],
                  squad)
     _wish_survey(p, r, rng, opened=now - timedelta(days=10), closed=None, respond_p=0.55, consent_p=0.9,
                  wanted=wanted, staff=[squad], comments=comments)
@@ -914,7 +943,7 @@ def _others(comm: dict, batch1: Batch, batch2: Batch, cat: dict, rng: random.Ran
     # wish solicitation, just entered
     r = _build_compound(comm["绿东村社区"], "绿东村小区", "建设西路31号", 1992, "AAB", rng, names)
     p = project_for(r, batch2, Stage.WISH_SOLICITATION, squad3, _at(today - timedelta(days=5)))
-    _transitions(p, [(None, Stage.WISH_SOLICITATION, _at(today - timedelta(days=5)), "纳入2020年第二批改造计划")],
+    _transitions(p, [(None, Stage.WISH_SOLICITATION, _at(today - timedelta(days=5)), f"纳入{batch2.name}改造计划")],
                  squad3)
 
     # consultation, candidates listed, no ballot yet
@@ -924,7 +953,7 @@ def _others(comm: dict, batch1: Batch, batch2: Batch, cat: dict, rng: random.Ran
                  consent_p=0.88, wanted=wanted, staff=[squad3], comments=comments)
     items_for(p, [("ZZ-FACADE", "楼体外立面改造", 6800, "m²", "55"), ("ZZ-RAINSEWER", "雨污分流", 520, "米", "270"),
                   ("ZZ-ASPHALT", "道路沥青化改造", 2600, "m²", "90"), ("I-PARKING", "停车位施划", 80, "个", "600")])
-    _transitions(p, [(None, Stage.WISH_SOLICITATION, _at(d(2020, 7, 1)), "纳入2020年第二批改造计划"),
+    _transitions(p, [(None, Stage.WISH_SOLICITATION, _at(d(2020, 7, 1)), f"纳入{batch2.name}改造计划"),
                      (Stage.WISH_SOLICITATION, Stage.CONSULTATION, _at(d(2020, 8, 3)), "意愿征集同意率超过三分之二")],
                  squad3)
 
@@ -939,7 +968,7 @@ def _others(comm: dict, batch1: Batch, batch2: Batch, cat: dict, rng: random.Ran
     _ballot(p, r, rng, receipts, title="西站路6号院改造内容表决", items=[(i, 0.85) for i in its],
             opens=now - timedelta(days=3), closes=now + timedelta(days=11), status=BallotStatus.OPEN,
             participate_p=0.45, staff=[squad3], voted_until=now - timedelta(minutes=5))
-    _transitions(p, [(None, Stage.WISH_SOLICITATION, _at(d(2020, 7, 1)), "纳入2020年第二批改造计划"),
+    _transitions(p, [(None, Stage.WISH_SOLICITATION, _at(d(2020, 7, 1)), f"纳入{batch2.name}改造计划"),
                      (Stage.WISH_SOLICITATION, Stage.CONSULTATION, _at(d(2020, 8, 3)), "意愿征集同意率超过三分之二")],
                  squad3)
 
@@ -960,14 +989,14 @@ def _others(comm: dict, batch1: Batch, batch2: Batch, cat: dict, rng: random.Ran
     plan.objections = [Objection(household_id=r.households[5].id, author_name=r.owner_of[id(r.households[5])].name,
                                  content="绿地改造后希望保留原有的几棵老槐树。", submitted_at=now - timedelta(days=1))]
     db.session.add(plan)
-    _transitions(p, [(None, Stage.WISH_SOLICITATION, _at(d(2020, 6, 20)), "纳入2020年第二批改造计划"),
+    _transitions(p, [(None, Stage.WISH_SOLICITATION, _at(d(2020, 6, 20)), f"纳入{batch2.name}改造计划"),
                      (Stage.WISH_SOLICITATION, Stage.CONSULTATION, _at(d(2020, 7, 17)), "意愿征集同意率超过三分之二"),
                      (Stage.CONSULTATION, Stage.PLANNING, _at(d(2020, 8, 10)), "改造内容表决通过")], squad3)
 
     # aftercare: all done and accepted
     r = _build_compound(comm["秦岭路社区"], "秦岭路3号院", "秦岭路3号", 1991, "CCCCCCCC", rng, names)
     p = project_for(r, batch1, Stage.AFTERCARE, squad3, _at(d(2020, 3, 10)))
-    p.started_on, p.target_end_on = d(2020, 6, 1), d(2020, 10, 31)
+    p.started_on, p.target_end_on = d(2020, 6, 1), d(2020, 9, 30)
     _wish_survey(p, r, rng, opened=_at(d(2020, 3, 12)), closed=_at(d(2020, 4, 5), 18), respond_p=0.96,
                  consent_p=0.93, wanted=wanted, staff=[squad3], comments=comments)
     builder = Contractor(project_id=p.id, name="郑州秦峰建筑工程有限公司", kind=ContractorKind.CONSTRUCTION,
@@ -978,7 +1007,7 @@ def _others(comm: dict, batch1: Batch, batch2: Batch, cat: dict, rng: random.Ran
     for i in its:
         i.contractor = builder
         i.progress_percent, i.progress_status = 100, ProgressStatus.ACCEPTED
-        i.planned_start, i.planned_end = d(2020, 6, 1), d(2020, 10, 31)
+        i.planned_start, i.planned_end = d(2020, 6, 1), d(2020, 9, 30)
     db.session.flush()
     _ballot(p, r, rng, receipts, title="秦岭路3号院改造内容表决", items=[(i, 0.92) for i in its],
             opens=_at(d(2020, 4, 15)), closes=_at(d(2020, 4, 30), 20), status=BallotStatus.CLOSED,
@@ -987,8 +1016,8 @@ def _others(comm: dict, batch1: Batch, batch2: Batch, cat: dict, rng: random.Ran
         Plan(project=p, title="秦岭路3号院老旧小区改造实施方案", status=PlanStatus.APPROVED,
              notice_starts_on=d(2020, 5, 10), notice_days=7, approved_at=_at(d(2020, 5, 20)),
              approved_by_id=squad3.id, summary="改造内容4项，总投资约236万元。"),
-        Acceptance(project_id=p.id, accepted_on=d(2020, 11, 6), passed=True, recorded_by_id=squad3.id,
-                   recorded_at=_at(d(2020, 11, 6), 16),
+        Acceptance(project_id=p.id, accepted_on=d(2020, 10, 9), passed=True, recorded_by_id=squad3.id,
+                   recorded_at=_at(d(2020, 10, 9), 16),
                    participants="建设单位：秦岭路街道办事处\n施工单位：郑州秦峰建筑工程有限公司\n"
                                 "设计单位：郑州华筑建筑设计有限公司\n监理单位：郑州正衡工程监理有限公司\n"
                                 "社区：秦岭路社区\n居民代表：3人",
@@ -996,8 +1025,8 @@ def _others(comm: dict, batch1: Batch, batch2: Batch, cat: dict, rng: random.Ran
         Facility(compound_id=r.compound.id, name="秦岭路3号院党群服务室", kind="党群服务", area=Decimal("85.00"),
                  provision="议事、阅览、居民活动"),
     ])
-    _transitions(p, [(None, Stage.WISH_SOLICITATION, _at(d(2020, 3, 10)), "纳入郑州市2020年第一批老旧小区改造计划"),
+    _transitions(p, [(None, Stage.WISH_SOLICITATION, _at(d(2020, 3, 10)), f"纳入郑州市{batch1.name}老旧小区改造计划"),
                      (Stage.WISH_SOLICITATION, Stage.CONSULTATION, _at(d(2020, 4, 8)), "意愿征集同意率超过三分之二"),
                      (Stage.CONSULTATION, Stage.PLANNING, _at(d(2020, 5, 4)), "改造内容表决通过"),
                      (Stage.PLANNING, Stage.CONSTRUCTION, _at(d(2020, 5, 25)), "方案已批准"),
-                     (Stage.CONSTRUCTION, Stage.AFTERCARE, _at(d(2020, 11, 9)), "竣工验收合格，进入长效管理")], squad3)
+                     (Stage.CONSTRUCTION, Stage.AFTERCARE, _at(d(2020, 10, 12)), "竣工验收合格，进入长效管理")], squad3)

@@ -9,27 +9,35 @@ Design figures of 嵩岳小区 (see the docstring of renovation/demo.py):
   (1,097 + 16 + 9 + 6 = 1,128);
 - adopted items' budget 2,256,000 + 2,132,000 + 1,108,800 + 696,000 + 676,000 + 158,400 + 230,400
   = 7,257,600.00 yuan.
+The story is written as of STORY_TODAY = 2020-10-21 and moved to the load day (today in Shanghai):
+created 229 days before (2020-03-06 -> 10-21: 25 + 30 + 31 + 30 + 31 + 31 + 30 + 21), works started
+128 days before (06-15 -> 10-21: 15 + 31 + 31 + 30 + 21), target end 71 days after (10-21 -> 12-31:
+10 + 30 + 31).
 Each test loads the demo itself (about 1-2 s): the ``app`` fixture wipes the tables after every test.
 """
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+import renovation.demo as demo_module
 from renovation.accounts.models import ProjectAssignment, Role, User
 from renovation.aftercare.models import Facility
-from renovation.construction.models import ProblemReport, ProblemStatus, ProgressUpdate
+from renovation.construction import rules as construction_rules
+from renovation.construction.models import Acceptance, ProblemReport, ProblemStatus, ProgressUpdate
 from renovation.core.db import utcnow
+from renovation.core.timeutil import SHANGHAI, local_today
 from renovation.demo import DEMO_LOGINS, DEMO_PASSWORD, SONGYUE, load_demo, print_logins
 from renovation.extensions import db
 from renovation.org.models import Building, Compound, Entrance, Household, Owner, OwnerType
-from renovation.party.models import PartyBranch
-from renovation.planning.models import Plan, PlanStatus
+from renovation.party.models import Meeting, PartyBranch
+from renovation.planning.models import Milestone, Plan, PlanStatus
 from renovation.projects.catalogue import seed_catalogue
-from renovation.projects.models import Project, ProjectItemStatus
+from renovation.projects.models import Project, ProjectItemStatus, StageTransition
 from renovation.projects.rules import Stage
 from renovation.voting import services as voting
 from renovation.voting.models import Ballot, BallotScope, BallotStatus, Choice, MatterClass, Vote
@@ -39,6 +47,17 @@ from tests.factories import csrf_from
 
 DELIVERED = ["天然气入户", "楼体综合改造（外立面及节能）", "内部道路改造（沥青化）", "管线入地（架空线缆入地）",
              "雨污分流", "视频监控", "夜间照明"]
+
+
+def _local_date(moment: datetime) -> date:
+    """The Shanghai date of a stored datetime (SQLite gives naive UTC back)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(SHANGHAI).date()
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _songyue() -> tuple[Compound, Project]:
@@ -71,13 +90,21 @@ def test_songyue_register_and_project_figures(app):
     developer = db.session.scalars(select(Owner).where(Owner.owner_type == OwnerType.DEVELOPER)).all()
     assert len(developer) == 1 and per_owner[developer[0].id] == 6
 
-    # stage history: created in wish solicitation, then three moves, all by a squad member in 2020
-    assert project.stage is Stage.CONSTRUCTION and project.batch.name == "2020年第一批"
+    # stage history, moved to the load day: created 229 days ago in wish solicitation, then three moves
+    # in order, all in the past, all by a squad member; the batch is named after the creation year
+    today = local_today()
+    created = today - timedelta(days=229)
+    assert project.stage is Stage.CONSTRUCTION and project.batch.name == f"{created.year}年第一批"
+    assert _local_date(project.created_at) == created
     assert [(t.from_stage, t.to_stage) for t in project.transitions] == [
         (None, Stage.WISH_SOLICITATION), (Stage.WISH_SOLICITATION, Stage.CONSULTATION),
         (Stage.CONSULTATION, Stage.PLANNING), (Stage.PLANNING, Stage.CONSTRUCTION)]
-    assert all(t.at.year == 2020 and t.user.role is Role.SQUAD and t.reason for t in project.transitions)
-    assert (project.started_on, project.target_end_on) == (date(2020, 6, 15), date(2020, 12, 31))
+    moments = [_aware(t.at) for t in project.transitions]
+    assert moments == sorted(moments) and len(set(moments)) == 4 and moments[-1] < utcnow()
+    assert _local_date(moments[0]) == created
+    assert all(t.user.role is Role.SQUAD and t.reason and "2020" not in t.reason for t in project.transitions)
+    assert (project.started_on, project.target_end_on) == (today - timedelta(days=128), today + timedelta(days=71))
+    assert "2020" not in compound.description and project.batch.name in compound.description
 
     # wish survey: ~95 % answered, ~90 % of households consenting
     survey = db.session.scalar(select(WishSurvey).where(WishSurvey.project_id == project.id))
@@ -110,6 +137,8 @@ def test_songyue_register_and_project_figures(app):
 
     plan = db.session.scalar(select(Plan).where(Plan.project_id == project.id))
     assert plan.status is PlanStatus.APPROVED and plan.notice_days == 7
+    assert plan.notice_starts_on < project.started_on and "2020" not in plan.summary
+    assert f"工期{project.started_on.year}年{project.started_on.month}月至" in plan.summary
     assert len(plan.objections) == 1 and plan.objections[0].answer
     assert db.session.scalar(select(func.count(ProgressUpdate.id)).where(
         ProgressUpdate.photo_id.is_not(None))) == 6  # one photo per started item
@@ -119,6 +148,7 @@ def test_songyue_register_and_project_figures(app):
     assert branch.name == "嵩岳小区改造项目临时党支部"
     assert branch.members[0].post == "书记" and "副书记" in branch.members[0].home_unit
     assert any(m.is_resident for m in branch.members) and len(branch.meetings) >= 4
+    assert branch.founded_on <= created and all(m.held_on < today for m in branch.meetings)
     library = db.session.scalar(select(Facility).where(Facility.name == "嵩岳小区图书服务点"))
     assert library.area == Decimal("200.00") and "3000册" in library.provision
     assert db.session.scalar(select(func.count(Facility.id)).where(Facility.compound_id == compound.id)) == 7
@@ -126,9 +156,14 @@ def test_songyue_register_and_project_figures(app):
                                 .where(ProjectAssignment.project_id == project.id)).all()
     assert sorted(squads) == ["squad", "squad2"]
 
-    # the other compounds: 6, smaller, at the other stages
+    # the other compounds: 6, smaller, at the other stages, their histories in the past too
     others = db.session.scalars(select(Project).where(Project.id != project.id)).all()
     assert len(others) == 6
+    assert {p.batch.name for p in others} == {f"{created.year}年第一批", f"{created.year}年第二批"}
+    transitions = db.session.scalars(select(StageTransition)).all()
+    assert all(_aware(t.at) < utcnow() and "2020" not in t.reason for t in transitions)
+    accepted = db.session.scalar(select(Acceptance))  # 秦岭路3号院, now in aftercare
+    assert accepted.passed and accepted.accepted_on < today
     assert {p.stage for p in others} == {Stage.WISH_SOLICITATION, Stage.CONSULTATION, Stage.PLANNING,
                                          Stage.AFTERCARE}
     for p in others:
@@ -191,7 +226,10 @@ def test_vote_hash_chains_verify(app):
     closed = next(b for b in ballots if b.project_id == project.id and b.status is BallotStatus.CLOSED)
     votes = db.session.scalars(select(Vote).options(selectinload(Vote.choices))
                                .where(Vote.ballot_id == closed.id)).all()
-    assert all(v.cast_at.year == 2020 and v.receipt_code and len(v.choices) == 8 for v in votes)
+    assert all(v.receipt_code and len(v.choices) == 8 for v in votes)
+    # the closed ballot lies in the past, between the consultation and the planning stage
+    moves = {t.to_stage: _aware(t.at) for t in project.transitions}
+    assert moves[Stage.CONSULTATION] < _aware(closed.opens_at) < _aware(closed.closes_at) < moves[Stage.PLANNING]
     current = [v for v in votes if v.is_current]
     assert len({v.household_id for v in current}) == len(current)  # one current vote per household
     superseded = [v for v in votes if not v.is_current]
@@ -231,3 +269,60 @@ def test_every_demo_account_logs_in(app):
             assert client.get("/", follow_redirects=True).status_code == 200, lg.username
             if lg.username in ("admin", "leader", "district", "squad", "resident", "supervisor"):
                 assert client.get(f"/projects/{project_id}").status_code == 200, lg.username
+
+
+def test_story_stands_at_the_load_day(app):
+    """On the load day the works are under way: a few items behind plan (not all), most milestones done
+    and the last ones ahead, and open problems overdue by days or weeks, not years."""
+    load_demo()
+    _, project = _songyue()
+    today = local_today()
+    now = utcnow()
+    rags = {i.name: construction_rules.item_rag(i.progress_percent, i.planned_start, i.planned_end, today)
+            for i in project.items if i.name in DELIVERED}
+    behind = {n for n, r in rags.items() if r in (construction_rules.Rag.AMBER, construction_rules.Rag.RED)}
+    # story day 2020-10-21: facade planned 112/137 = 81.8 % vs 65 %, road 50/90 = 55.6 % vs 35 %,
+    # rain/sewage separation planned 100 % (ended the day before) vs 80 % -> amber; the rest on track
+    assert behind == {"楼体综合改造（外立面及节能）", "内部道路改造（沥青化）", "雨污分流"}
+    assert all(r is not construction_rules.Rag.RED for r in rags.values())
+
+    milestones = db.session.scalars(select(Milestone).where(Milestone.project_id == project.id)
+                                    .order_by(Milestone.due_on)).all()
+    assert len(milestones) == 7
+    done = [m for m in milestones if m.done_on is not None]
+    assert len(done) == 3 and all(m.done_on <= today for m in done)
+    assert not [m for m in milestones if m.done_on is None and m.due_on < today - timedelta(days=60)]
+    ahead = [m for m in milestones if m.due_on > today]
+    assert [m.title for m in ahead] == ["楼体外立面改造完成", "道路沥青铺设完成", "竣工验收"]
+
+    problems = db.session.scalars(select(ProblemReport).where(ProblemReport.project_id == project.id)).all()
+    assert all(_aware(p.created_at) < now and all(_aware(s.at) < now for s in p.steps) for p in problems)
+    overdue = {p.title: (today - p.deadline).days for p in problems
+               if construction_rules.is_overdue(p.status, p.deadline, today)}
+    # the fire lane one: deadline 2020-09-24, reopened, 27 days before the story day 2020-10-21
+    assert overdue == {"施工材料占用消防通道": 27}
+
+    updates = db.session.scalars(select(ProgressUpdate)).all()
+    assert updates and all(_aware(u.created_at) < now for u in updates)
+    assert max(_local_date(u.created_at) for u in updates) == today - timedelta(days=2)  # 2020-10-19
+    assert db.session.scalar(select(func.max(Meeting.held_on))) == today - timedelta(days=9)  # 10-12
+
+
+@pytest.mark.parametrize(("load_day", "created", "batch", "works", "period"), [
+    # loaded on the story day itself: the dates as written
+    (date(2020, 10, 21), date(2020, 3, 6), "2020年第一批", (date(2020, 6, 15), date(2020, 12, 31)),
+     "工期2020年6月至12月"),
+    # loaded on 2027-01-10: created 229 days before (2026-05-26), so 2026's batch; works from 128 days
+    # before (2026-09-04) to 71 days after (2027-03-22), across the new year
+    (date(2027, 1, 10), date(2026, 5, 26), "2026年第一批", (date(2026, 9, 4), date(2027, 3, 22)),
+     "工期2026年9月至2027年3月"),
+])
+def test_story_dates_follow_the_load_day(app, monkeypatch, load_day, created, batch, works, period):
+    monkeypatch.setattr(demo_module, "local_today", lambda: load_day)
+    load_demo()
+    _, project = _songyue()
+    assert project.batch.name == batch and _local_date(project.created_at) == created
+    assert (project.started_on, project.target_end_on) == works
+    plan = db.session.scalar(select(Plan).where(Plan.project_id == project.id))
+    assert period in plan.summary
+    assert plan.notice_starts_on == load_day - timedelta(days=142)  # 2020-06-01 -> 10-21: 30+31+31+30+20
