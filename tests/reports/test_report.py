@@ -254,6 +254,7 @@ def test_demo_report_renders(app):
     """The demo compound 嵩岳小区 (renovation/demo.py): 1,128 households, all eight sections, CJK text."""
     from sqlalchemy import select
 
+    from renovation.core.timeutil import local_today
     from renovation.demo import load_demo
     from renovation.extensions import db
     from renovation.org.models import Compound
@@ -261,10 +262,14 @@ def test_demo_report_renders(app):
 
     load_demo()
     project = db.session.scalar(select(Project).join(Compound).where(Compound.name == "嵩岳小区"))
+    today = local_today()  # the demo's story stands at the day it is loaded
     with app.test_request_context():
-        ctx = services.build_report_context(project, date(2020, 10, 21))
+        ctx = services.build_report_context(project, today)
         data = services.render_report_pdf(ctx)
     assert ctx["compound"]["households"] == 1128 and ctx["compound"]["buildings"] == 33
+    # one problem overdue, by weeks (27 days: deadline 2020-09-24 on the story day 2020-10-21), not years
+    assert ctx["problems"]["overdue"] == 1
+    assert [p["overdue_days"] for p in ctx["problems"]["listed"] if p["overdue"]] == [27]
     text = _squash(_pdf_text(data))
     for needed in ("嵩岳小区", "住户1,128户", "一、基本情况", "二、阶段进程", "三、居民决策", "四、施工进度",
                    "五、问题整改", "六、党建工作", "七、配套设施", "八、下一步工作", "填报单位（盖章）"):
