@@ -67,12 +67,11 @@ def create_app(config: dict | None = None) -> Flask:
     if isinstance(app.config["GATE_WISH_CONSENT_RATE"], str):
         app.config["GATE_WISH_CONSENT_RATE"] = Fraction(app.config["GATE_WISH_CONSENT_RATE"])
 
-    _init_extensions(app)
-    _register_blueprints(app)
-
     from renovation.core import cli, web
 
-    web.init_app(app)
+    _init_extensions(app)
+    web.init_app(app)  # before the blueprints: it sets the URL converters their rules use
+    _register_blueprints(app)
     cli.init_app(app)
     logging.getLogger("fontTools").setLevel(logging.WARNING)
     return app

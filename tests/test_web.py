@@ -80,3 +80,44 @@ def test_uploads_are_served_only_to_those_who_see_the_project(client, world, log
     assert "filename*=UTF-8''%E5%A4%96%E5%A2%99" in resp.headers["Content-Disposition"]
     thumb = Image.open(io.BytesIO(client.get(f"/files/{upload.id}/thumb").data))
     assert thumb.size == (40, 20)  # smaller than 320 px: kept as is
+
+
+@pytest.mark.parametrize("path", ["/projects/99999999999999999999", "/projects/9223372036854775808",
+                                  "/projects/2147483648", "/projects/0", "/files/99999999999999999999/thumb"])
+def test_huge_or_zero_ids_are_404_not_500(client, world, login, path):
+    login("admin")
+    assert client.get(path).status_code == 404
+
+
+def test_huge_number_in_a_form_field_is_a_chinese_400(client, world, login):
+    # An id beyond 64 bits in a hidden form field overflows the database integer: a Chinese 400, not a 500.
+    from datetime import timedelta
+
+    from renovation.core.db import utcnow
+    from renovation.voting.models import Ballot, BallotItem, BallotStatus, Vote
+
+    ballot = Ballot(project_id=world["project_a"].id, title="表决", status=BallotStatus.OPEN,
+                    opens_at=utcnow(), closes_at=utcnow() + timedelta(days=3))
+    db.session.add(ballot)
+    db.session.flush()
+    item = BallotItem(ballot_id=ballot.id, title="天然气入户")
+    db.session.add(item)
+    db.session.commit()
+    login("resident_a")
+    token = csrf_from(client.get(f"/voting/{ballot.id}/vote").get_data(as_text=True))
+    resp = client.post(f"/voting/{ballot.id}/vote", data={
+        "csrf_token": token, "household_id": "99999999999999999999", f"item_{item.id}": "agree", "step": "confirm"})
+    assert resp.status_code == 400 and "超出允许范围" in resp.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Vote.id))) == 0
+
+
+def test_control_characters_are_stripped_from_every_form(client, world, login):
+    from renovation.aftercare.models import Facility
+
+    login("squad_a")
+    pid = world["project_a"].id
+    token = csrf_from(client.get(f"/aftercare/projects/{pid}/facilities").get_data(as_text=True))
+    client.post(f"/aftercare/projects/{pid}/facilities",
+                data={"csrf_token": token, "name": "控制\x00字符\x07\x1b[31m篮球场", "provision": "第一行\n第二行\t!"})
+    f = db.session.scalars(db.select(Facility)).one()
+    assert f.name == "控制字符[31m篮球场" and f.provision == "第一行\n第二行\t!"

@@ -1,11 +1,12 @@
 """Login form."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from renovation.core.forms import ZhForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(ZhForm):
     """Username and password; both required."""
 
     username = StringField("用户名", validators=[DataRequired("请输入用户名。"), Length(max=64)])

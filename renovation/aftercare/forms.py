@@ -1,11 +1,12 @@
 """Forms of post-handover management."""
 
-from flask_wtf import FlaskForm
 from wtforms import DecimalField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from renovation.core.forms import ZhForm
 
-class FacilityForm(FlaskForm):
+
+class FacilityForm(ZhForm):
     """A facility with its partner; area in m² (optional, 0..100,000)."""
 
     name = StringField("设施名称", validators=[DataRequired("请填写设施名称。"), Length(max=128)])

@@ -4,7 +4,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from renovation.planning.forms import ZhForm
+from renovation.core.forms import ZhForm
 from renovation.projects.models import PROGRESS_STATUS_LABELS
 
 

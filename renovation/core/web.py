@@ -1,10 +1,14 @@
 """Web glue shared by every area: template filters, error pages in Chinese, start-up checks."""
 
+import re
 from decimal import Decimal
 
-from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask import Flask, Request, flash, jsonify, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from renovation.core.errors import DomainError
 from renovation.core.timeutil import format_date, format_datetime
@@ -29,6 +33,36 @@ ERROR_TEXTS = {
     429: "操作太频繁，请稍后再试。",
     500: "服务器处理时出错，已记录。您的已保存数据不受影响，请稍后重试。",
 }
+
+
+#: C0 control characters except tab, newline and carriage return (and DEL): never meaningful in a form,
+#: rejected by PostgreSQL (NUL) and printed as boxes in PDFs.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_control_chars(value: str) -> str:
+    """``value`` without C0 control characters (tab, newline and carriage return are kept)."""
+    return _CONTROL_CHARS.sub("", value)
+
+
+class CleanRequest(Request):
+    """A request whose form fields are free of control characters, for every form of the app at once."""
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        form = self.__dict__.get("form")
+        if form:
+            self.__dict__["form"] = ImmutableMultiDict(
+                [(k, strip_control_chars(v)) for k, v in form.items(multi=True)])
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in URLs: ids from 1 to 2^31-1 (PostgreSQL INTEGER); others are a 404, not a 500."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def yuan(value) -> str:
@@ -59,7 +93,9 @@ def _wants_json() -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Register filters, error handlers and the start-up check of the PDF environment."""
+    """Register filters, error handlers, input hardening and the start-up check of the PDF environment."""
+    app.request_class = CleanRequest
+    app.url_map.converters["int"] = IdConverter
     app.jinja_env.filters.update(
         date_cn=format_date, datetime_cn=format_datetime, yuan=yuan, wan_yuan=wan_yuan, percent=percent
     )
@@ -85,6 +121,13 @@ def init_app(app: Flask) -> None:
         if code == 401 and not _wants_json():
             return err
         return _error_page(code)
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def _out_of_range(err: Exception):
+        # A number too large for the database column (e.g. an id of 2^63 typed into a form field).
+        db.session.rollback()
+        return _error_page(400, "输入的数值超出允许范围，请检查后重新填写。")
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):

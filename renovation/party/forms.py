@@ -1,11 +1,12 @@
 """Forms of the temporary Party branch."""
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from renovation.core.forms import ZhForm
 
-class MeetingForm(FlaskForm):
+
+class MeetingForm(ZhForm):
     """A branch meeting (e.g. 周例会): date, title, attendees out of expected (people), minutes."""
 
     held_on = DateField("日期", validators=[DataRequired("请填写日期（年-月-日）。")])

@@ -3,26 +3,12 @@
 Forms check the shape of input; business rules (funding within budget, notice over) live in services.
 """
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from renovation.core.forms import ZhForm
 from renovation.planning.models import CONTRACTOR_KIND_LABELS, FUNDING_KIND_LABELS, FundingKind
-
-
-class ZhForm(FlaskForm):
-    """A FlaskForm whose built-in messages (not a valid number, date, choice...) come out in Chinese.
-
-    Uses WTForms' own 'zh' catalogue (no Flask-Babel needed).
-    """
-
-    class Meta:
-        locales = ["zh"]
-
-        def get_translations(self, form):
-            return DefaultMeta.get_translations(self, form)
 
 
 def _money(label: str):

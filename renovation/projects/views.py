@@ -2,11 +2,11 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from renovation.core.forms import ZhForm
 from renovation.extensions import db
 from renovation.org.models import Building, Household, HouseholdStatus
 from renovation.projects import services
@@ -29,7 +29,7 @@ def load_project(project_id: int, *, edit: bool = False) -> Project:
     return project
 
 
-class StageMoveForm(FlaskForm):
+class StageMoveForm(ZhForm):
     """Move the project to the next stage, with a reason for the history."""
 
     target = SelectField("进入阶段", choices=[(s.value, s.label) for s in STAGE_ORDER],

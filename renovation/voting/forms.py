@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     DateTimeLocalField,
@@ -16,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from renovation.core.forms import ZhForm
 from renovation.core.timeutil import SHANGHAI
 from renovation.voting.models import CHOICE_LABELS, MATTER_CLASS_LABELS, BallotScope, Choice, MatterClass
 from renovation.wishes.forms import MultiCheckboxField, int_or_none
@@ -25,7 +25,7 @@ SCOPE_LABELS = {BallotScope.COMPOUND: "全小区", BallotScope.BUILDINGS: "部�
 
 
 
-class BallotForm(FlaskForm):
+class BallotForm(ZhForm):
     """A new ballot on candidate items; its rule follows the matter class (民法典 art. 278)."""
 
     title = StringField("表决标题", validators=[DataRequired("请填写表决标题。"), Length(max=128, message="标题不能超过128字。")])
@@ -64,7 +64,7 @@ def vote_form_class(ballot, *, paper: bool = False):
     """A FlaskForm class with one required agree/against/abstain RadioField per ballot item (``item_<id>``),
     a hidden household_id and step; for paper entry a household select and an optional scan instead."""
 
-    class VoteForm(FlaskForm):
+    class VoteForm(ZhForm):
         step = HiddenField(default="review")
         household_id = (SelectField("房屋", coerce=int_or_none, validators=[InputRequired("请选择房屋。")],
                                     invalid_choice_message="请从列表中选择本次表决范围内的房屋。") if paper

@@ -1,8 +1,9 @@
 """Forms of the wish survey: a resident's own answer, a paper answer entered by the squad."""
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, SelectMultipleField, TextAreaField, widgets
 from wtforms.validators import InputRequired, Length
+
+from renovation.core.forms import ZhForm
 
 
 def int_or_none(value) -> int | None:
@@ -21,7 +22,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class WishAnswerForm(FlaskForm):
+class WishAnswerForm(ZhForm):
     """One household's answer: consent yes/no, wanted items (active catalogue), comment."""
 
     # The choice check doubles as "required" (one Chinese message for a missing or forged value).
