@@ -121,3 +121,16 @@ def test_control_characters_are_stripped_from_every_form(client, world, login):
                 data={"csrf_token": token, "name": "控制\x00字符\x07\x1b[31m篮球场", "provision": "第一行\n第二行\t!"})
     f = db.session.scalars(db.select(Facility)).one()
     assert f.name == "控制字符[31m篮球场" and f.provision == "第一行\n第二行\t!"
+
+
+def test_a_png_named_jpg_downloads_as_png(client, world, login, app):
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buf, "PNG")
+    upload = save_image(buf.getvalue(), "外墙照片(1).jpg", app.config["UPLOAD_FOLDER"],
+                        project_id=world["project_a"].id, user=world["squad_a"])
+    db.session.commit()
+    login("squad_a")
+    resp = client.get(f"/files/{upload.id}/original")
+    # 外墙照片(1).png, percent-encoded as UTF-8 (RFC 5987).
+    assert resp.mimetype == "image/png"
+    assert "filename*=UTF-8''%E5%A4%96%E5%A2%99%E7%85%A7%E7%89%87%281%29.png" in resp.headers["Content-Disposition"]

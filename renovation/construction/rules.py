@@ -66,8 +66,14 @@ def item_rag(actual: int, start: date | None, end: date | None, today: date) -> 
     return rag_status(actual, planned_percent(start, end, today))
 
 
-def progress_errors(percent: int | None, status: ProgressStatus) -> list[str]:
-    """Chinese reasons why a progress update (percent 0..100, status) is refused; [] when fine."""
+def progress_errors(percent: int | None, status: ProgressStatus,
+                    current: ProgressStatus | None = None) -> list[str]:
+    """Chinese reasons why a progress update (percent 0..100, status) is refused; [] when fine.
+
+    ``current`` is the item's status now: an item already accepted (已验收) is final.
+    """
+    if current is ProgressStatus.ACCEPTED:
+        return ["该项目已通过验收，进度不能再修改。"]
     if percent is None or not 0 <= percent <= 100:
         return ["进度须在0到100之间"]
     if status in (ProgressStatus.COMPLETED, ProgressStatus.ACCEPTED) and percent != 100:

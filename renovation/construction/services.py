@@ -66,7 +66,7 @@ def post_progress(item: ProjectItem, user: User, percent: int, status: ProgressS
     _require_construction(project)
     if item.status is not ProjectItemStatus.ADOPTED:
         raise DomainError("只有表决通过的改造项目才能填报进度。")
-    errors = rules.progress_errors(percent, status)
+    errors = rules.progress_errors(percent, status, item.progress_status)
     if errors:
         raise DomainError(errors[0])
     photo_id = _save_photo(photo, project, user, f"{item.name}施工进度")

@@ -1,5 +1,7 @@
 """Shared routes: health check and serving stored uploads to users allowed to see their project."""
 
+from pathlib import PurePosixPath
+
 from flask import Blueprint, abort, current_app, jsonify, send_file
 from flask_login import current_user, login_required
 from sqlalchemy import text
@@ -39,6 +41,8 @@ def upload_file(upload_id: int, variant: str):
     path = variant_path(current_app.config["UPLOAD_FOLDER"], upload, variant)
     if not path.exists():
         abort(404)
-    mimetype = upload.content_type if variant == "original" else "image/jpeg"
-    return send_file(path, mimetype=mimetype, download_name=upload.original_name if variant == "original" else None,
-                     max_age=3600)
+    if variant != "original":
+        return send_file(path, mimetype="image/jpeg", max_age=3600)
+    # The name the user gave, with the extension of what the file really is (a PNG named .jpg is sent as .png).
+    stem = PurePosixPath(upload.original_name.replace("\\", "/")).stem or "照片"
+    return send_file(path, mimetype=upload.content_type, download_name=f"{stem}.{upload.extension}", max_age=3600)

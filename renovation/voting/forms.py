@@ -37,7 +37,8 @@ class BallotForm(ZhForm):
                        default=BallotScope.COMPOUND.value, invalid_choice_message="请选择表决范围。")
     building_ids = MultiCheckboxField("楼栋（范围为部分楼栋时）", coerce=int_or_none, invalid_choice_message="请选择本小区的楼栋。")
     entrance_id = SelectField("单元（范围为单个单元时）", coerce=int_or_none, validate_choice=False)
-    closes_at = DateTimeLocalField("截止时间（北京时间，可不填）", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    closes_at = DateTimeLocalField("截止时间（北京时间）", format="%Y-%m-%dT%H:%M",
+                                   validators=[DataRequired("请填写截止时间（年-月-日 时:分）。")])
 
     def validate_item_ids(self, field):
         if not field.data:

@@ -112,13 +112,37 @@ def open_ballot(user: User, ballot: Ballot, now: datetime | None = None) -> Ball
         raise PermissionDenied("只有本项目的专班成员或管理员可以开始表决。")
     if ballot.status is not BallotStatus.DRAFT:
         raise DomainError("只有草稿状态的表决可以开始。")
-    if ballot.closes_at is not None and ballot.closes_at <= now:
+    if ballot.closes_at is None:
+        raise DomainError("请先设置截止时间，再开始表决。")
+    if ballot.closes_at <= now:
         raise DomainError("截止时间已过，不能开始表决。")
+    clash = _open_ballot_on_same_matter(ballot)
+    if clash is not None:
+        raise DomainError(f"“{clash.title}”正在就相同内容表决，且涉及相同的房屋；请先结束该表决，避免同一事项重复表决。")
     ballot.status = BallotStatus.OPEN
     ballot.opens_at = now
     audit.record(user, "ballot.open", ballot, before={"status": "draft"}, after={"status": "open"})
     db.session.flush()
     return ballot
+
+
+def _open_ballot_on_same_matter(ballot: Ballot) -> Ballot | None:
+    """Another OPEN ballot of the project on one of ``ballot``'s items whose voters overlap, or None.
+
+    Two entrances may vote on 加装电梯 at once (no household in both); the same households may not be asked
+    the same question twice at once.
+    """
+    item_ids = {i.project_item_id for i in ballot.items if i.project_item_id}
+    if not item_ids:
+        return None
+    others = db.session.scalars(
+        select(Ballot).join(BallotItem, BallotItem.ballot_id == Ballot.id)
+        .where(Ballot.project_id == ballot.project_id, Ballot.status == BallotStatus.OPEN, Ballot.id != ballot.id,
+               BallotItem.project_item_id.in_(item_ids)).distinct()).all()
+    if not others:
+        return None
+    mine = {h.id for h in eligible_households(ballot)}
+    return next((o for o in others if mine & {h.id for h in eligible_households(o)}), None)
 
 
 def eligible_households(ballot: Ballot) -> list[Household]:

@@ -51,6 +51,10 @@ def test_progress_errors():
     assert rules.progress_errors(-1, ProgressStatus.IN_PROGRESS) == ["进度须在0到100之间"]
     assert rules.progress_errors(100, ProgressStatus.COMPLETED) == []
     assert rules.progress_errors(90, ProgressStatus.COMPLETED) == ["标记为已完工或已验收时，进度须为100%。"]
+    # An accepted item is final: nothing may be posted on it, not even 100% again.
+    assert rules.progress_errors(20, ProgressStatus.PAUSED, ProgressStatus.ACCEPTED) == ["该项目已通过验收，进度不能再修改。"]
+    assert rules.progress_errors(100, ProgressStatus.ACCEPTED, ProgressStatus.ACCEPTED) != []
+    assert rules.progress_errors(100, ProgressStatus.ACCEPTED, ProgressStatus.COMPLETED) == []
     assert rules.progress_errors(0, ProgressStatus.NOT_STARTED) == []
 
 

@@ -20,7 +20,7 @@ from tests.factories import csrf_from
 def ballot(world):
     """An open ordinary ballot of project A on its two candidate items (gas, road), whole compound."""
     b = services.create_ballot(world["squad_a"], world["project_a"], title="改造内容表决",
-                               item_ids=[i.id for i in world["items_a"]])
+                               item_ids=[i.id for i in world["items_a"]], closes_at=utcnow() + timedelta(days=7))
     services.open_ballot(world["squad_a"], b)
     db.session.commit()
     return b
@@ -214,7 +214,8 @@ def test_ballot_scoped_to_one_entrance(world):
     hh = world["households_a"]  # hh0..hh2 are 1号楼1单元 (120 + 80 + 80 = 280 m²)
     b = services.create_ballot(world["squad_a"], world["project_a"], title="1号楼1单元加装电梯",
                                item_ids=[world["items_a"][1].id], matter_class=MatterClass.REBUILD,
-                               scope=BallotScope.ENTRANCE, entrance_id=hh[0].entrance_id)
+                               scope=BallotScope.ENTRANCE, entrance_id=hh[0].entrance_id,
+                               closes_at=utcnow() + timedelta(days=7))
     services.open_ballot(world["squad_a"], b)
     assert (b.approval_num, b.approval_den, b.approval_strict) == (3, 4, False)
     assert [h.id for h in services.eligible_households(b)] == [h.id for h in hh[:3]]
@@ -235,7 +236,7 @@ def test_create_ballot_from_the_web_sets_the_rule(client, world, login):
     resp = client.post(f"/voting/project/{world['project_a'].id}/new", data={
         "csrf_token": token, "title": "筹集维修资金", "matter_class": "raise_fund", "scope": "buildings",
         "building_ids": [str(world["households_a"][6].building_id)], "entrance_id": "0",
-        "item_ids": [str(world["items_a"][0].id)]})
+        "item_ids": [str(world["items_a"][0].id)], "closes_at": "2099-01-01T10:00"})
     assert resp.status_code == 302
     b = db.session.scalar(select(Ballot))
     assert (b.quorum_num, b.quorum_den, b.approval_num, b.approval_den, b.approval_strict) == (2, 3, 3, 4, False)
@@ -298,6 +299,10 @@ def test_project_page_ballot_panel_has_no_n_plus_1(client, world, login, ballot)
     url = f"/projects/{world['project_a'].id}"
     hh = world["households_a"]
     statements = []
+    # The entrance ballots below ask about gas again: the whole-compound one must not be open any more
+    # (set directly so that the items stay candidates).
+    ballot.status = BallotStatus.CLOSED
+    db.session.commit()
 
     def count(*_args, **_kw):
         statements.append(1)
@@ -305,7 +310,7 @@ def test_project_page_ballot_panel_has_no_n_plus_1(client, world, login, ballot)
     def add_entrance_ballot(n):
         b = services.create_ballot(world["squad_a"], world["project_a"], title=f"单元表决{n}",
                                    item_ids=[world["items_a"][0].id], scope=BallotScope.ENTRANCE,
-                                   entrance_id=hh[3 * n].entrance_id)
+                                   entrance_id=hh[3 * n].entrance_id, closes_at=utcnow() + timedelta(days=7))
         services.open_ballot(world["squad_a"], b)
         db.session.commit()
 
@@ -346,3 +351,17 @@ def test_paper_ballot_with_scan(client, world, login, ballot):
     v = db.session.scalar(select(Vote))
     upload = db.session.get(Upload, v.scan_upload_id)
     assert upload.original_name == "选票.png" and upload.project_id == world["project_a"].id
+
+
+def test_open_needs_a_closing_time_and_no_clash_with_an_open_ballot(world, ballot):
+    # ``ballot`` (open) asks the whole compound about gas and road. The same question to the same
+    # households cannot be opened again; an entrance-only ballot on it overlaps too (its households are in
+    # the compound); a ballot without a closing time cannot open at all.
+    again = services.create_ballot(world["squad_a"], world["project_a"], title="重复表决",
+                                   item_ids=[world["items_a"][0].id], closes_at=utcnow() + timedelta(days=3))
+    with pytest.raises(DomainError, match="正在就相同内容表决"):
+        services.open_ballot(world["squad_a"], again)
+    undated = services.create_ballot(world["squad_a"], world["project_a"], title="无截止", item_ids=[
+        world["items_a"][1].id])
+    with pytest.raises(DomainError, match="请先设置截止时间"):
+        services.open_ballot(world["squad_a"], undated)
