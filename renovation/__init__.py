@@ -110,10 +110,12 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from renovation.accounts.views import bp as accounts_bp
+    from renovation.admin.views import bp as admin_bp
     from renovation.aftercare.views import bp as aftercare_bp
     from renovation.construction.views import bp as construction_bp
     from renovation.core.views import bp as core_bp
     from renovation.dashboard.views import bp as dashboard_bp
+    from renovation.org.views import bp as org_bp
     from renovation.party.views import bp as party_bp
     from renovation.planning.views import bp as planning_bp
     from renovation.projects.views import bp as projects_bp
@@ -122,5 +124,5 @@ def _register_blueprints(app: Flask) -> None:
     from renovation.wishes.views import bp as wishes_bp
 
     for bp in (core_bp, accounts_bp, dashboard_bp, projects_bp, wishes_bp, voting_bp, planning_bp,
-               construction_bp, aftercare_bp, party_bp, reports_bp):
+               construction_bp, aftercare_bp, party_bp, reports_bp, org_bp, admin_bp):
         app.register_blueprint(bp)

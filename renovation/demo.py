@@ -757,8 +757,39 @@ def load_demo() -> bool:
 
     # the other compounds -------------------------------------------------------------------------
     _others(comm, batch1, batch2, cat, rng, names, receipts, users, d)
+    _extensions(DemoContext(project=project, compound=reg.compound, users=users, d=d))
     db.session.commit()
     return True
+
+
+@dataclass
+class DemoContext:
+    """What an area's demo module gets: 嵩岳小区's project and compound, the demo users by username, and
+    ``d(y, m, day)`` which moves a story date (written in 2020) to the load day's timeline."""
+
+    project: Project
+    compound: Compound
+    users: dict
+    d: Callable[[int, int, int], date]
+
+
+#: Areas that add their own demo records, each a module with ``load(ctx: DemoContext) -> None`` (flush only).
+#: A module that does not exist yet is skipped.
+DEMO_EXTENSIONS = ["renovation.org.demo", "renovation.construction.demo", "renovation.aftercare.demo",
+                   "renovation.party.demo", "renovation.planning.demo", "renovation.voting.demo"]
+
+
+def _extensions(ctx: "DemoContext") -> None:
+    import importlib
+
+    for name in DEMO_EXTENSIONS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as err:
+            if err.name != name:
+                raise
+            continue
+        module.load(ctx)
 
 
 def _users(subs: dict, zy: District, reg: _Register) -> dict[str, User]:

@@ -1,1 +1,1 @@
-"""accounts area."""
+"""User accounts, roles and login."""

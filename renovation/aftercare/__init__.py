@@ -1,1 +1,1 @@
-"""aftercare area."""
+"""Post-handover management (改造后管理)."""

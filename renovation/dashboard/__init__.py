@@ -1,1 +1,1 @@
-"""dashboard area."""
+"""Leaders' and staff's home page and dashboards."""

@@ -1,1 +1,1 @@
-"""org area."""
+"""The household register: jurisdiction tree, compounds, buildings, entrances, households, owners."""

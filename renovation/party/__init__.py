@@ -1,1 +1,1 @@
-"""party area."""
+"""The temporary Party branch (临时党支部)."""

@@ -1,1 +1,1 @@
-"""reports area."""
+"""PDF progress reports."""

@@ -1,1 +1,1 @@
-"""voting area."""
+"""Consultation ballots (内容协商) under 民法典 art. 278."""

@@ -1,1 +1,1 @@
-"""wishes area."""
+"""Wish solicitation (意愿征集)."""

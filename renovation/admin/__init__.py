@@ -1,0 +1,1 @@
+"""Administration: audit log, personal data requests, users and settings."""

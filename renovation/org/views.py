@@ -1,0 +1,5 @@
+"""The household register (roster) pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("org", __name__, url_prefix="/org")
