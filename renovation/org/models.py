@@ -4,6 +4,7 @@ District 区 > Subdistrict 街道 > Community 社区 > Compound 小区 > Buildin
 """
 
 import enum
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
@@ -125,7 +126,9 @@ class HouseholdStatus(enum.Enum):
 class Household(db.Model):
     """户: one dwelling, e.g. 3号楼2单元501, with its exclusive floor area (m², property register).
 
-    The household, not the user account, is the voter: one household, one vote per ballot.
+    The household, not the user account, is the voter: one household, one vote per ballot. A dwelling may
+    have several owners (``owner`` for the art. 278 headcount, ``co_owner_names``) and one designated
+    voter (``voter_name``). Its history (added, corrected, moved out, imported) is in the audit log.
     """
 
     __tablename__ = "household"
@@ -138,7 +141,11 @@ class Household(db.Model):
     area: Mapped[Decimal] = mapped_column(Area)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("owner.id"), index=True)
     voter_name: Mapped[str | None] = mapped_column(String(64))
+    #: Other owners of the dwelling (共有人), names separated by '、'; the designated voter is ``voter_name``.
+    co_owner_names: Mapped[str | None] = mapped_column(String(128))
     status: Mapped[HouseholdStatus] = mapped_column(str_enum(HouseholdStatus), default=HouseholdStatus.ACTIVE)
+    #: Day the household was marked moved out (迁出) of the register; None while active.
+    moved_out_on: Mapped[date | None]
 
     compound: Mapped[Compound] = relationship()
     building: Mapped[Building] = relationship()
