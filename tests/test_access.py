@@ -57,7 +57,7 @@ def objects(world, app):
     db.session.commit()
     return {"project_id": pa.id, "item_id": world["items_a"][1].id, "ballot_id": ballot.id, "vote_id": vote.id,
             "problem_id": problem.id, "objection_id": objection.id, "upload_id": upload.id, "variant": "thumb",
-            "filename": "css/app.css"}
+            "filename": "css/app.css", "household_id": world["households_a"][3].id, "token": "t" * 24}
 
 
 # Expected status per user, in USERS order. 302 for anonymous = sent to the login page; residents and
@@ -89,6 +89,10 @@ GET_MATRIX = {
     "aftercare.facilities":      [302, 200, 403, 200, 200, 403, 200, 403, 200],
     "party.branch":              [302, 403, 403, 403, 200, 403, 200, 403, 200],
     "reports.project_pdf":       [302, 403, 403, 403, 200, 403, 200, 403, 200],
+    "org.households":            [302, 403, 403, 403, 200, 403, 200, 403, 200],
+    "org.add_household":         [302, 403, 403, 403, 200, 403, 403, 403, 200],
+    "org.edit_household":        [302, 403, 403, 403, 200, 403, 403, 403, 200],
+    "org.import_roster":         [302, 403, 403, 403, 200, 403, 403, 403, 200],
 }
 POST_ONLY = {
     "accounts.logout", "construction.assign", "construction.record_acceptance", "construction.rectify",
@@ -96,6 +100,7 @@ POST_ONLY = {
     "planning.answer_objection", "planning.approve", "planning.create", "planning.enter_objection",
     "planning.post_notice", "planning.submit_objection", "projects.move_stage", "voting.close", "voting.open",
     "wishes.close", "wishes.open",
+    "org.move_out", "org.reinstate", "org.confirm_import",
 }
 
 
