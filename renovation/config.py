@@ -33,3 +33,22 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
+
+# --- Security and operations (docs/security.md, docs/deploy.md) -------------------------------
+#: Session and remember-me cookies only over HTTPS. Set RENOVATION_SESSION_COOKIE_SECURE=1 in
+#: production (gunicorn.conf.py does so unless told otherwise).
+SESSION_COOKIE_SECURE = False
+REMEMBER_COOKIE_SECURE = False
+#: Where the rate limiter keeps its counts: memory:// (one process) or redis://127.0.0.1:6379 (shared
+#: by every worker and app server; production).
+RATELIMIT_STORAGE_URI = "memory://"
+#: Failed logins allowed per address and username, then per address alone (Flask-Limiter syntax).
+LOGIN_RATE_LIMIT = "5 per 15 minutes"
+LOGIN_IP_RATE_LIMIT = "30 per hour"
+#: Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (nginx: 1).
+PROXY_COUNT = 0
+#: Log one JSON object per line (request id included) instead of plain text.
+LOG_JSON = False
+#: Days after a project closes before its roster (names, phones, ID numbers) is anonymised by
+#: ``flask privacy purge-rosters`` (PIPL art. 19: kept no longer than the purpose needs).
+ROSTER_RETENTION_DAYS = 365

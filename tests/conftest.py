@@ -74,6 +74,9 @@ def app(_app):
         db.session.rollback()
         _wipe()
         db.session.remove()
+        from renovation.core.security import limiter
+
+        limiter.reset()  # failed-login counts (memory://) must not leak from one test into the next
 
 
 @pytest.fixture

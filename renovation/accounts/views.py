@@ -1,13 +1,15 @@
-"""Login and logout."""
+"""Login, logout and the personal-information notice."""
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
+from renovation.accounts import privacy
 from renovation.accounts.forms import LoginForm
 from renovation.accounts.models import User
+from renovation.core.security import login_limits
 from renovation.extensions import db, login_manager
 
 bp = Blueprint("accounts", __name__)
@@ -18,8 +20,20 @@ def load_user(user_id: str) -> User | None:
     """Flask-Login hook: the User with this id, or None."""
     try:
         return db.session.get(User, int(user_id))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """Not logged in: JSON callers get HTTP 401 with a Chinese message, browsers the login page."""
+    from renovation.core.web import wants_json
+
+    if wants_json():
+        return jsonify(error="请先登录。"), 401
+    flash("请先登录。", "warning")
+    target = request.full_path if request.query_string else request.path
+    return redirect(url_for("accounts.login", next=target if request.method == "GET" else None))
 
 
 def is_safe_next(target: str | None) -> bool:
@@ -31,8 +45,10 @@ def is_safe_next(target: str | None) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_limits
 def login():
-    """The login page."""
+    """The login page. Failed attempts are rate limited (core.security.login_limits): HTTP 429 after
+    5 failures per address and username in 15 minutes."""
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
@@ -50,7 +66,24 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Log out (POST with CSRF token), clearing the remember-me cookie."""
+    """Log out (POST with CSRF token); Flask-Login deletes the remember-me cookie in the response."""
     logout_user()
     flash("您已退出登录。", "info")
     return redirect(url_for("accounts.login"))
+
+
+@bp.route("/privacy")
+def privacy_notice():
+    """个人信息处理告知: what personal information is collected, why, who sees it, how long it is kept
+    and the resident's rights (PIPL art. 17, 44-47). Public: linked from the login page and the footer."""
+    from flask import current_app
+
+    return render_template("accounts/privacy.html", retention_days=current_app.config["ROSTER_RETENTION_DAYS"])
+
+
+@bp.app_template_global()
+def personal(value, kind: str = "phone", project_id=None, household_id=None) -> str:
+    """In templates: ``personal(owner.phone, 'phone', project_id=p.id)`` shows the value in full to
+    those allowed (accounts.privacy) and masked to everyone else; kind is 'phone', 'id_number' or 'name'."""
+    shown = {"phone": privacy.shown_phone, "id_number": privacy.shown_id_number, "name": privacy.shown_name}[kind]
+    return shown(current_user, value, project_id=project_id, household_id=household_id)

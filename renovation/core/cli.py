@@ -1,4 +1,5 @@
-"""Command-line commands: ``flask demo load``, ``flask check-pdf``."""
+"""Command-line commands: ``flask demo load``, ``flask check-pdf``, ``flask backup``/``restore``,
+``flask privacy purge-rosters``."""
 
 import click
 from flask import Flask
@@ -44,3 +45,53 @@ def init_app(app: Flask) -> None:
             click.echo("警告：" + p, err=True)
         if not problems:
             click.echo("PDF 环境正常：中文字体与 HarfBuzz 子集库均已安装。")
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False))
+    def backup(path):
+        """Back up the database to PATH (PostgreSQL: pg_dump custom format; SQLite: backup API)."""
+        from renovation.core.backup import backup_database, schema_from_engine_options
+        from renovation.core.errors import DomainError
+
+        try:
+            out = backup_database(app.config["SQLALCHEMY_DATABASE_URI"], path,
+                                  schema=schema_from_engine_options(app.config.get("SQLALCHEMY_ENGINE_OPTIONS")))
+        except DomainError as err:
+            raise click.ClickException(err.message) from None
+        click.echo(f"已备份到 {out}（{out.stat().st_size:,} 字节）。")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--yes", is_flag=True, help="不再询问，直接覆盖当前数据库。")
+    def restore(path, yes):
+        """Replace the database's contents with the backup at PATH (stop the app first)."""
+        from renovation.core.backup import restore_database
+        from renovation.core.errors import DomainError
+        from renovation.extensions import db
+
+        if not yes:
+            click.confirm("这会用备份覆盖当前数据库的全部数据，确定吗？", abort=True)
+        db.session.remove()
+        db.engine.dispose()
+        try:
+            restore_database(app.config["SQLALCHEMY_DATABASE_URI"], path)
+        except DomainError as err:
+            raise click.ClickException(err.message) from None
+        click.echo("已从备份恢复。")
+
+    @app.cli.group("privacy")
+    def privacy():
+        """Personal information (PIPL): retention of rosters."""
+
+    @privacy.command("purge-rosters")
+    @click.option("--days", type=click.IntRange(0, 36500), default=None,
+                  help="保存天数（默认 RENOVATION_ROSTER_RETENTION_DAYS）。")
+    def purge_rosters(days):
+        """Anonymise the rosters of projects closed more than ROSTER_RETENTION_DAYS days ago."""
+        from renovation.admin.services import purge_rosters as purge
+        from renovation.extensions import db
+
+        keep = days if days is not None else int(app.config["ROSTER_RETENTION_DAYS"])
+        done = purge(retention_days=keep)
+        db.session.commit()
+        click.echo(f"已检查 {done['projects']} 个结束超过 {keep} 天的项目，匿名处理 {done['owners']} 位业主。")

@@ -86,18 +86,54 @@ def percent(value, digits: int = 1) -> str:
     return f"{float(value) * 100:.{digits}f}%"
 
 
-def _wants_json() -> bool:
-    return request.path.startswith("/api/") or (
+def wants_json() -> bool:
+    """True when the caller expects JSON (an /api/ path, a .json path or an Accept header preferring
+    JSON): such callers get 401/403/404 as JSON, never a redirect to the login page."""
+    return request.path.startswith("/api/") or request.path.endswith(".json") or (
         request.accept_mimetypes.best == "application/json"
     )
 
 
+_wants_json = wants_json
+
+#: Form fields never shown back or re-posted after an expired token.
+_SECRET_FIELDS = ("password", "csrf_token")
+
+
+def _same_origin() -> bool:
+    """True if the POST came from one of our own pages (Origin, else Referer, names this host)."""
+    from urllib.parse import urlsplit
+
+    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    return bool(source) and urlsplit(source).netloc == request.host
+
+
+def _csrf_page():
+    """The friendly page for an expired or missing CSRF token: what the user typed is shown back and, if
+    the form came from our own site, can be sent again with a fresh token (files must be chosen again).
+
+    A cross-site post never gets the resend button (that would turn a forged request into a one-click
+    one); passwords are never echoed.
+    """
+    kept = [(k, v) for k, v in request.form.items(multi=True)
+            if not any(s in k.lower() for s in _SECRET_FIELDS) and len(v) <= 20000]
+    return render_template("errors/csrf.html", kept=kept, resend=_same_origin() and bool(kept),
+                           action=request.full_path if request.query_string else request.path,
+                           had_files=bool(request.files)), 400
+
+
 def init_app(app: Flask) -> None:
     """Register filters, error handlers, input hardening and the start-up check of the PDF environment."""
+    from renovation.core import logs, security
+    from renovation.core.privacy import mask_id_number, mask_name, mask_phone
+
     app.request_class = CleanRequest
+    security.init_app(app)
+    logs.init_app(app)
     app.url_map.converters["int"] = IdConverter
     app.jinja_env.filters.update(
-        date_cn=format_date, datetime_cn=format_datetime, yuan=yuan, wan_yuan=wan_yuan, percent=percent
+        date_cn=format_date, datetime_cn=format_datetime, yuan=yuan, wan_yuan=wan_yuan, percent=percent,
+        mask_phone=mask_phone, mask_id_number=mask_id_number, mask_name=mask_name,
     )
 
     @app.errorhandler(DomainError)
@@ -112,14 +148,17 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(err: CSRFError):
-        return render_template("errors/error.html", code=400, title="页面已过期",
-                               text="页面停留太久，安全令牌已过期。请返回上一页刷新后重新提交。"), 400
+        if wants_json():
+            return jsonify(error="安全令牌已过期或缺失，请刷新页面后重试。"), 400
+        return _csrf_page()
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):
         code = err.code or 500
         if code == 401 and not _wants_json():
             return err
+        if code == 429 and isinstance(err.description, str) and err.description.startswith(("登录", "操作")):
+            return _error_page(429, err.description)
         return _error_page(code)
 
     @app.errorhandler(OverflowError)

@@ -22,7 +22,14 @@ from renovation.accounts.models import User
 from renovation.construction.models import PROBLEM_STATUS_LABELS, ProblemReport, ProgressUpdate
 from renovation.construction.rules import is_overdue
 from renovation.core.timeutil import to_local
-from renovation.dashboard.services import CompoundRow, Filters, _project_ids, filtered_rows, node_label, scoped
+from renovation.dashboard.services import (
+    CompoundRow,
+    Filters,
+    _project_ids,
+    filtered_rows,
+    node_label,
+    scoped,
+)
 from renovation.extensions import db
 from renovation.planning.models import FUNDING_KIND_LABELS, FundingKind, FundingSource
 from renovation.projects.models import (

@@ -34,6 +34,9 @@ class Project(db.Model):
     started_on: Mapped[date | None]
     target_end_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When the project was closed (works accepted, aftercare handed over); the roster retention
+    #: period (ROSTER_RETENTION_DAYS, ``flask privacy purge-rosters``) runs from here.
+    closed_at: Mapped[datetime | None]
 
     compound: Mapped[Compound] = relationship()
     batch: Mapped[Batch | None] = relationship()

@@ -1,0 +1,59 @@
+"""Who may see residents' personal information in full (个人信息保护法 art. 6: the minimum necessary).
+
+- administrator: everything (users, roster corrections, data requests);
+- squad member: the roster of a project assigned to them (they visit and phone households);
+- resident / supervisor: their own household's data only;
+- leader: never in full (they read figures across compounds, not people).
+Everyone else sees ``mask_phone``/``mask_id_number``/``mask_name`` output. Pages that show full data
+call ``record_full_view`` so the audit log says who viewed whose data.
+"""
+
+from renovation.accounts.models import ProjectAssignment, Role, User
+from renovation.core import audit
+from renovation.core.privacy import mask_id_number, mask_name, mask_phone
+from renovation.extensions import db
+
+
+def may_see_full_personal_data(user: User | None, *, project_id: int | None = None,
+                               household_id: int | None = None) -> bool:
+    """True if ``user`` may see full names, phones and ID numbers of the roster of ``project_id``
+    (or of ``household_id``). False for anonymous users and leaders."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.role is Role.ADMIN:
+        return True
+    if user.role is Role.SQUAD and project_id is not None:
+        return db.session.scalar(db.select(ProjectAssignment.id).where(
+            ProjectAssignment.project_id == project_id, ProjectAssignment.user_id == user.id)) is not None
+    if user.is_resident_like() and household_id is not None:
+        return user.household_id == household_id
+    return False
+
+
+def shown_phone(user, phone: str | None, *, project_id: int | None = None, household_id: int | None = None) -> str:
+    """``phone`` in full for those allowed (``may_see_full_personal_data``), masked for everyone else."""
+    if may_see_full_personal_data(user, project_id=project_id, household_id=household_id):
+        return phone or ""
+    return mask_phone(phone)
+
+
+def shown_id_number(user, id_number: str | None, *, project_id: int | None = None,
+                    household_id: int | None = None) -> str:
+    """``id_number`` in full for those allowed, masked (region code and last 4 kept) for everyone else."""
+    if may_see_full_personal_data(user, project_id=project_id, household_id=household_id):
+        return id_number or ""
+    return mask_id_number(id_number)
+
+
+def shown_name(user, name: str | None, *, project_id: int | None = None, household_id: int | None = None) -> str:
+    """``name`` in full for those allowed, the family name only ('张**') for everyone else."""
+    if may_see_full_personal_data(user, project_id=project_id, household_id=household_id):
+        return name or ""
+    return mask_name(name)
+
+
+def record_full_view(user: User, obj, *, fields: list[str], count: int = 1, project_id: int | None = None):
+    """Write the audit row 'personal_data.view': ``user`` saw ``fields`` (e.g. ['phone', 'id_number'])
+    of ``count`` people in full on ``obj`` (an Owner, a Compound's roster page...). Flushes only."""
+    return audit.record(user, "personal_data.view", obj, after={"fields": fields, "count": count},
+                        project_id=project_id)

@@ -1,0 +1,52 @@
+"""Forms of the administration pages."""
+
+from datetime import date
+
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from renovation.core.forms import ZhForm
+
+#: Dates the audit filter accepts (the app started in 2020; nothing is dated after 2100).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+
+
+class AuditFilterForm(ZhForm):
+    """Filters of the audit log (GET, no CSRF token: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    project = SelectField("项目", coerce=int, validators=[Optional()])
+    user = StringField("操作人用户名", validators=[Optional(), Length(max=64, message="用户名不能超过64个字符。")])
+    action = StringField("操作", validators=[Optional(), Length(max=64, message="操作名称不能超过64个字符。")])
+    since = DateField("起始日期", validators=[Optional()])
+    until = DateField("截止日期", validators=[Optional()])
+    page = IntegerField("页码", default=1, validators=[Optional(), NumberRange(1, 100000, "页码超出范围。")])
+
+    def validate_since(self, field):
+        if field.data and not FIRST_DAY <= field.data <= LAST_DAY:
+            raise ValidationError("日期超出范围（2000年至2100年）。")
+
+    def validate_until(self, field):
+        if field.data and not FIRST_DAY <= field.data <= LAST_DAY:
+            raise ValidationError("日期超出范围（2000年至2100年）。")
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError("截止日期不能早于起始日期。")
+
+
+class OwnerSearchForm(ZhForm):
+    """Find an owner by name, phone or room (GET)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("姓名、电话或房号", validators=[Optional(), Length(max=64, message="搜索内容不能超过64个字符。")])
+
+
+class EraseForm(ZhForm):
+    """Confirm the anonymisation of one owner's personal data."""
+
+    confirm = BooleanField("我已核实本人申请，确认匿名处理（不可撤销）",
+                           validators=[DataRequired("请勾选确认后再提交。")])
+    owner_id = IntegerField(validators=[Optional()])

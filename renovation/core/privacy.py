@@ -1,0 +1,46 @@
+"""Personal information (个人信息保护法, PIPL): masking of phone and ID numbers, as plain functions.
+
+Who sees what in full is decided by ``renovation.accounts.privacy.may_see_full_personal_data``; pages,
+exports and PDFs call ``mask_phone``/``mask_id_number`` for everyone else. Masking follows the common
+Chinese practice (GB/T 35273-2020, 去标识化 examples): a mobile number keeps its first 3 and last 4
+digits, an ID number its first 6 (region) and last 4.
+"""
+
+import re
+
+_DIGITS = re.compile(r"\d")
+
+
+def mask_phone(phone: str | None) -> str:
+    """'13812345678' -> '138****5678'; a landline '0371-66881234' -> '0371****1234'.
+
+    Keeps at most the first 3 (4 for a landline with an area code) and the last 4 characters and stars
+    the middle; numbers of 7 digits or fewer keep only their last 2. '' for None or ''.
+    """
+    if not phone:
+        return ""
+    p = phone.strip()
+    digits = len(_DIGITS.findall(p))
+    if digits <= 7:
+        return "*" * max(len(p) - 2, 1) + p[-2:] if len(p) > 2 else "*" * len(p)
+    head = p.split("-")[0] if "-" in p[:5] else p[:3]
+    return f"{head}****{p[-4:]}"
+
+
+def mask_id_number(id_number: str | None) -> str:
+    """'410102199001011234' -> '410102********1234' (region code and last 4 kept); short or odd
+    numbers keep only their last 2. '' for None or ''."""
+    if not id_number:
+        return ""
+    s = id_number.strip()
+    if len(s) >= 15:
+        return s[:6] + "*" * (len(s) - 10) + s[-4:]
+    return "*" * max(len(s) - 2, 1) + s[-2:] if len(s) > 2 else "*" * len(s)
+
+
+def mask_name(name: str | None) -> str:
+    """'张小明' -> '张**', '王五' -> '王*': the family name only. '' for None or ''."""
+    if not name:
+        return ""
+    s = name.strip()
+    return s[0] + "*" * (len(s) - 1) if len(s) > 1 else s
