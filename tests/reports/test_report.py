@@ -82,7 +82,9 @@ def test_context_figures(report_world):
     assert ctx["facilities"][0]["partner"] == "区图书馆"
     assert ctx["next"]["milestones"][0]["days_left"] == 21  # 2026-12-20 - 2026-11-29
     (update,) = ctx["updates"]
-    assert update["photo"] and update["photo"]["thumb"].endswith(".thumb.jpg")
+    assert (update["item"], update["percent"]) == ("天然气入户", 60)
+    (photo,) = ctx["photos"]
+    assert photo["path"].endswith(".thumb.jpg") and photo["caption"] == "燃气管道敷设"
     assert ctx["signature"]["unit"] == "测试A小区改造临时党支部"
 
 
@@ -272,6 +274,6 @@ def test_demo_report_renders(app):
     assert [p["overdue_days"] for p in ctx["problems"]["listed"] if p["overdue"]] == [27]
     text = _squash(_pdf_text(data))
     for needed in ("嵩岳小区", "住户1,128户", "一、基本情况", "二、阶段进程", "三、居民决策", "四、施工进度",
-                   "五、问题整改", "六、党建工作", "七、配套设施", "八、下一步工作", "填报单位（盖章）"):
+                   "五、问题整改", "六、党建工作", "七、改造后管理", "八、下一步工作", "填报单位（盖章）"):
         assert needed in text, needed
     assert "\ufffd" not in text  # no replacement characters: every glyph mapped back to Unicode
