@@ -55,18 +55,7 @@ def objects(world, app):
     upload = save_image(buf.getvalue(), "照片.jpg", app.config["UPLOAD_FOLDER"], project_id=pa.id,
                         user=world["squad_a"])
     db.session.commit()
-    from renovation.construction.checklists import seed_checklists  # construction: checklist + inspection
-    from renovation.construction.models import ChecklistTemplate, Inspection
-
-    seed_checklists()
-    template = db.session.scalar(select(ChecklistTemplate).order_by(ChecklistTemplate.id))
-    inspection = Inspection(project_id=pa.id, template_id=template.id, inspected_on=utcnow().date())
-    db.session.add(inspection)
-    db.session.commit()
-    from tests.aftercare.factories import aftercare_objects  # aftercare and Party branch (issue 5)
-
-    extra = aftercare_objects(world)
-    return {**extra, "project_id": pa.id, "template_id": template.id, "inspection_id": inspection.id, "item_id": world["items_a"][1].id, "ballot_id": ballot.id, "vote_id": vote.id,
+    return {"project_id": pa.id, "item_id": world["items_a"][1].id, "ballot_id": ballot.id, "vote_id": vote.id,
             "problem_id": problem.id, "objection_id": objection.id, "upload_id": upload.id, "variant": "thumb",
             "filename": "css/app.css", "household_id": world["households_a"][3].id, "token": "t" * 24,
             "owner_id": world["households_a"][0].owner_id}
@@ -106,32 +95,8 @@ GET_MATRIX = {
     "construction.problems":     [302, 200, 403, 200, 200, 403, 200, 403, 200],
     "construction.problem":      [302, 200, 403, 200, 200, 403, 200, 403, 200],
     "construction.report_problem": [302, 200, 403, 200, 200, 403, 403, 403, 200],
-    "construction.logs":         [302, 200, 403, 200, 200, 403, 200, 403, 200],
-    "construction.new_log":      [302, 403, 403, 403, 200, 403, 403, 403, 200],
-    "construction.inspections":  [302, 200, 403, 200, 200, 403, 200, 403, 200],
-    "construction.new_inspection": [302, 403, 403, 200, 200, 403, 403, 403, 200],
-    "construction.inspection":   [302, 200, 403, 200, 200, 403, 200, 403, 200],
-    "construction.notifications": [302, 200, 200, 200, 200, 200, 200, 200, 200],
-    "construction.export_progress": [302, 200, 403, 200, 200, 403, 200, 403, 200],
-    "construction.import_progress": [302, 403, 403, 403, 200, 403, 403, 403, 200],
     "aftercare.facilities":      [302, 200, 403, 200, 200, 403, 200, 403, 200],
     "party.branch":              [302, 403, 403, 403, 200, 403, 200, 403, 200],
-    # aftercare and Party branch (issue 5): residents see facilities, handovers, property, activities and
-    # only their own repair requests; survey results and branch records are for staff and leaders.
-    "aftercare.edit_facility":   [302, 403, 403, 403, 200, 403, 403, 403, 200],
-    "aftercare.handovers":       [302, 200, 403, 200, 200, 403, 200, 403, 200],
-    "aftercare.handover":        [302, 200, 403, 200, 200, 403, 200, 403, 200],
-    "aftercare.property_management": [302, 200, 403, 200, 200, 403, 200, 403, 200],
-    "aftercare.repair_targets":  [302, 403, 403, 403, 403, 403, 403, 403, 200],
-    "aftercare.repairs":         [302, 200, 403, 200, 200, 403, 200, 403, 200],
-    "aftercare.new_repair":      [302, 200, 403, 200, 403, 403, 403, 403, 403],
-    "aftercare.repair":          [302, 200, 403, 403, 200, 403, 200, 403, 200],
-    "aftercare.activities":      [302, 200, 403, 200, 200, 403, 200, 403, 200],
-    "aftercare.satisfaction":    [302, 403, 403, 403, 200, 403, 200, 403, 200],
-    "aftercare.rate":            [302, 200, 403, 200, 403, 403, 403, 403, 403],
-    "party.manage":              [302, 403, 403, 403, 200, 403, 200, 403, 200],
-    "party.meeting":             [302, 403, 403, 403, 200, 403, 200, 403, 200],
-    "party.activities":          [302, 403, 403, 403, 200, 403, 200, 403, 200],
     "reports.project_pdf":       [302, 403, 403, 403, 200, 403, 200, 403, 200],
     "reports.summary_pdf":       [302, 403, 403, 403, 403, 403, 200, 200, 200],
     "org.households":            [302, 403, 403, 403, 200, 403, 200, 403, 200],
@@ -146,10 +111,6 @@ POST_ONLY = {
     "planning.post_notice", "planning.submit_objection", "projects.move_stage", "voting.close", "voting.open",
     "wishes.close", "wishes.open",
     "org.move_out", "org.reinstate", "org.confirm_import",
-    "construction.read_notifications", "construction.apply_import",
-    "aftercare.sign_handover", "aftercare.add_handover_document", "aftercare.handle_repair",
-    "aftercare.open_survey", "aftercare.close_survey", "party.create_branch", "party.add_member", "party.add_post",
-    "party.add_tag", "party.add_decision", "party.complete_task",
 }
 
 
@@ -185,8 +146,7 @@ POST_OUTSIDERS = ["resident_b", "squad_other", "leader_a", "leader_other"]
 
 
 @pytest.mark.parametrize("endpoint", sorted(POST_ONLY - {"accounts.logout", "planning.submit_objection",
-                                                         "construction.verify", "construction.reopen",
-                                                         "construction.read_notifications"}))
+                                                         "construction.verify", "construction.reopen"}))
 def test_post_routes_refuse_outsiders(endpoint, app, client, objects, login, logout):
     url = _url(app, endpoint, objects)
     before = db.session.scalar(select(func.count(AuditLog.id)))
