@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask_wtf.file import FileAllowed, FileField
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     DateTimeLocalField,
     HiddenField,
@@ -13,7 +13,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from renovation.core.forms import ZhForm
 from renovation.core.timeutil import SHANGHAI
@@ -61,19 +61,29 @@ class BallotForm(ZhForm):
 CHOICE_FIELD_CHOICES = [(c.value, CHOICE_LABELS[c]) for c in Choice]
 
 
-def vote_form_class(ballot, *, paper: bool = False):
+IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "heic", "webp"]
+
+
+def vote_form_class(ballot, *, paper: bool = False, proxy: bool = False):
     """A FlaskForm class with one required agree/against/abstain RadioField per ballot item (``item_<id>``),
-    a hidden household_id and step; for paper entry a household select and an optional scan instead."""
+    a hidden household_id and step; for paper entry a household select and an optional scan instead; for
+    a proxy vote (委托投票) a household select, the delegate's name and the signed letter (required)."""
+    staff = paper or proxy
 
     class VoteForm(ZhForm):
         step = HiddenField(default="review")
         household_id = (SelectField("房屋", coerce=int_or_none, validators=[InputRequired("请选择房屋。")],
-                                    invalid_choice_message="请从列表中选择本次表决范围内的房屋。") if paper
+                                    invalid_choice_message="请从列表中选择本次表决范围内的房屋。") if staff
                         else IntegerField(widget=widgets.HiddenInput(), validators=[InputRequired("缺少房屋。")]))
-        if paper:
+        if paper and not proxy:
             scan = FileField("签字选票扫描件（可选）",
-                             validators=[Optional(), FileAllowed(["jpg", "jpeg", "png", "heic", "webp"],
-                                                                 "请上传 JPG、PNG 或 HEIC 格式的图片。")])
+                             validators=[Optional(), FileAllowed(IMAGE_EXTENSIONS, "请上传 JPG、PNG 或 HEIC 格式的图片。")])
+        if proxy:
+            proxy_name = StringField("受托人姓名", validators=[DataRequired("请填写受托人姓名。"),
+                                                          Length(max=64, message="姓名不能超过64字。")])
+            letter = FileField("授权委托书（业主签字，拍照上传）", validators=[
+                FileRequired("请上传业主签字的授权委托书。"),
+                FileAllowed(IMAGE_EXTENSIONS, "请上传 JPG、PNG 或 HEIC 格式的图片。")])
 
         def item_fields(self):
             """(BallotItem, its RadioField) in ballot order."""
@@ -89,3 +99,32 @@ def vote_form_class(ballot, *, paper: bool = False):
             item.title, choices=CHOICE_FIELD_CHOICES,
             invalid_choice_message=f"请对“{item.title}”选择同意、反对或弃权。"))
     return VoteForm
+
+
+class ReceiptLookupForm(ZhForm):
+    """查询回执: the 8-character receipt code (GET, no CSRF needed: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    code = StringField("回执码", validators=[DataRequired("请输入回执码。"), Length(max=20, message="回执码为8位。")])
+
+
+class PublishForm(ZhForm):
+    """Publish a closed ballot's results for a notice period (days)."""
+
+    notice_days = IntegerField("公示天数", default=7, validators=[InputRequired("请填写公示天数。"),
+                                                              NumberRange(1, 30, "公示期应为1到30天。")])
+
+
+class ObjectionForm(ZhForm):
+    """A resident's objection to the published results."""
+
+    content = TextAreaField("异议内容", validators=[DataRequired("请填写异议内容。"),
+                                                Length(max=1000, message="异议内容不能超过1000字。")])
+
+
+class ObjectionAnswerForm(ZhForm):
+    """The squad's answer to an objection."""
+
+    answer = TextAreaField("答复", validators=[DataRequired("请填写答复内容。"), Length(max=2000, message="答复不能超过2000字。")])

@@ -101,6 +101,10 @@ class Ballot(db.Model):
     rule_source: Mapped[str] = mapped_column(String(128), default="民法典第二百七十八条")
     hide_tally: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Publication of the results (结果公示) after close: objections are taken until notice_ends_at.
+    published_at: Mapped[datetime | None]
+    notice_days: Mapped[int | None]
+    notice_ends_at: Mapped[datetime | None]
 
     project = relationship("Project")
     scope_entrance = relationship("Entrance")
@@ -146,6 +150,8 @@ class Vote(db.Model):
     receipt_code: Mapped[str] = mapped_column(String(16), unique=True)
     scan_upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id"))
     proxy_name: Mapped[str | None] = mapped_column(String(64))
+    #: The signed authorisation letter (授权委托书) of a proxy vote (channel PROXY), an image Upload.
+    letter_upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id"))
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     record_hash: Mapped[str | None] = mapped_column(String(64))
 
@@ -177,3 +183,22 @@ class VoteChoice(db.Model):
     vote: Mapped[Vote] = relationship(back_populates="choices")
     ballot_item: Mapped[BallotItem] = relationship()
     __table_args__ = (UniqueConstraint("vote_id", "ballot_item_id"),)
+
+
+class BallotObjection(db.Model):
+    """An objection to a ballot's published results (结果公示期内的异议), with the squad's answer."""
+
+    __tablename__ = "ballot_objection"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id"), index=True)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    author_name: Mapped[str] = mapped_column(String(64))
+    content: Mapped[str] = mapped_column(Text)
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None]
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    ballot: Mapped[Ballot] = relationship()
+    household = relationship("Household")
+    answered_by = relationship("User", foreign_keys=[answered_by_id])

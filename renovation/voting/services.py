@@ -4,9 +4,9 @@ Services take the acting user, flush (never commit), write an audit row per stat
 PermissionDenied / DomainError with Chinese messages. The tally itself is pure: renovation.voting.rules.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -22,6 +22,7 @@ from renovation.voting import rules
 from renovation.voting.models import (
     Ballot,
     BallotItem,
+    BallotObjection,
     BallotScope,
     BallotStatus,
     Choice,
@@ -201,8 +202,8 @@ def check_vote_allowed(user: User, ballot: Ballot, household: Household, channel
                        now: datetime | None = None) -> None:
     """Raise unless ``user`` may vote now for ``household`` on ``ballot`` by ``channel`` (writes nothing).
 
-    PermissionDenied: online for another household than the user's own, paper by a non-squad user.
-    DomainError: proxy channel, ballot not open or its closing time passed, household outside the scope.
+    PermissionDenied: online for another household than the user's own, paper or proxy entered by a
+    non-squad user. DomainError: ballot not open or its closing time passed, household outside the scope.
     """
     now = now or utcnow()
     if channel is Channel.ONLINE:
@@ -211,8 +212,8 @@ def check_vote_allowed(user: User, ballot: Ballot, household: Household, channel
     elif channel is Channel.PAPER:
         if not can_edit_project(user, ballot.project):
             raise PermissionDenied("只有本项目的专班成员或管理员可以录入纸质选票。")
-    else:
-        raise DomainError("委托投票暂未开放，请本人线上投票或填写纸质选票。")
+    elif not can_edit_project(user, ballot.project):
+        raise PermissionDenied("只有本项目的专班成员或管理员可以录入委托投票。")
     if ballot.status is BallotStatus.DRAFT:
         raise DomainError("表决尚未开始，暂不能投票。")
     if not is_open_for_votes(ballot, now):
@@ -221,8 +222,21 @@ def check_vote_allowed(user: User, ballot: Ballot, household: Household, channel
         raise DomainError(f"{household.label} 不在本次表决的范围（{scope_label(ballot)}）内，不能投票。")
 
 
+def _lock_ballot(ballot: Ballot) -> None:
+    """Serialise the votes of one ballot until commit. PostgreSQL: SELECT ... FOR UPDATE on the ballot row.
+    SQLite ignores FOR UPDATE, and a transaction that read before writing fails at once with 'database is
+    locked' when another writer got in between; a no-op UPDATE takes the write lock first (waiting up to
+    the busy timeout), so every later read in the transaction sees the latest committed votes."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(Ballot).where(Ballot.id == ballot.id).values(id=Ballot.id)
+                           .execution_options(synchronize_session=False))
+    db.session.execute(select(Ballot).where(Ballot.id == ballot.id).with_for_update()
+                       .execution_options(populate_existing=True))
+
+
 def cast_vote(user: User, ballot: Ballot, household: Household, choices: dict[int, Choice], *,
               channel: Channel = Channel.ONLINE, scan_upload_id: int | None = None,
+              proxy_name: str | None = None, letter_upload_id: int | None = None,
               now: datetime | None = None) -> Vote:
     """Record ``household``'s vote on ``ballot``: one choice per ballot item (``choices`` maps
     BallotItem.id -> Choice). One household, one current vote: a new vote supersedes the current one
@@ -230,17 +244,22 @@ def cast_vote(user: User, ballot: Ballot, household: Household, choices: dict[in
     record_hash chained to the previous Vote of the ballot (rules.vote_record_hash).
 
     Online: only the resident bound to the household. Paper: a squad member of the project or an
-    administrator, for any eligible household (``scan_upload_id`` optional). Proxy: not in this version.
-    Raises PermissionDenied (nothing written), or DomainError when the ballot is not open or its closing
-    time passed, the household is outside the scope, the choices do not match the items, or a concurrent
-    submission won the race (the session is rolled back).
+    administrator, for any eligible household (``scan_upload_id`` optional). Proxy (委托投票): entered by
+    the squad for the delegate ``proxy_name`` with the signed authorisation letter ``letter_upload_id``
+    (both required). Raises PermissionDenied (nothing written), or DomainError when the ballot is not open
+    or its closing time passed, the household is outside the scope, the choices do not match the items, a
+    proxy vote lacks its delegate or letter, or a concurrent submission won the race (rolled back).
     """
     now = now or utcnow()
     check_vote_allowed(user, ballot, household, channel, now)
-    # Serialise votes of one ballot (PostgreSQL row lock; SQLite has one writer anyway): keeps the hash
-    # chain linear and makes a double submit supersede instead of colliding. Re-read the status under it.
-    db.session.execute(select(Ballot).where(Ballot.id == ballot.id).with_for_update()
-                       .execution_options(populate_existing=True))
+    proxy_name = (proxy_name or "").strip() or None
+    if channel is Channel.PROXY and proxy_name is None:
+        raise DomainError("请填写受托人姓名。")
+    if channel is Channel.PROXY and letter_upload_id is None:
+        raise DomainError("请上传业主签字的授权委托书。")
+    # Serialise votes of one ballot: keeps the hash chain linear and makes a double submit supersede
+    # instead of colliding. Re-read the status under the lock.
+    _lock_ballot(ballot)
     check_vote_allowed(user, ballot, household, channel, now)
     item_ids = {i.id for i in ballot.items}
     if set(choices) != item_ids or not all(isinstance(c, Choice) for c in choices.values()):
@@ -257,7 +276,8 @@ def cast_vote(user: User, ballot: Ballot, household: Household, choices: dict[in
         prev_hash = prev.record_hash if prev is not None else None
         vote = Vote(ballot_id=ballot.id, household_id=household.id, channel=channel, entered_by_id=user.id,
                     cast_at=now, is_current=True, receipt_code=code, scan_upload_id=scan_upload_id,
-                    prev_hash=prev_hash)
+                    proxy_name=proxy_name if channel is Channel.PROXY else None,
+                    letter_upload_id=letter_upload_id if channel is Channel.PROXY else None, prev_hash=prev_hash)
         vote.choices = [VoteChoice(ballot_item_id=iid, choice=c) for iid, c in sorted(choices.items())]
         vote.record_hash = rules.vote_record_hash(
             prev_hash, ballot_id=ballot.id, household_id=household.id, channel=channel.value,
@@ -344,3 +364,119 @@ def verify_chain(ballot: Ballot) -> int | None:
         receipt_code=v.receipt_code, choices={c.ballot_item_id: c.choice.value for c in v.choices})
         for v in votes]
     return rules.first_broken_link(records)
+
+
+# --- receipts, publication of results, objections ------------------------------------------------------
+
+
+def normalise_receipt_code(code: str) -> str:
+    """'ab cd-2345' -> 'ABCD2345': spaces and dashes dropped, capitals (read aloud, typed on a phone)."""
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())[:16]
+
+
+def find_receipt(user: User, code: str) -> Vote | None:
+    """The vote version with receipt ``code`` if ``user`` may see it (its household's resident, or the
+    project's squad/administrators), else None: others learn nothing, not even that the code exists."""
+    code = normalise_receipt_code(code)
+    if len(code) != rules.RECEIPT_LENGTH:
+        return None
+    vote = db.session.scalar(select(Vote).options(selectinload(Vote.choices)).where(Vote.receipt_code == code))
+    if vote is None or not can_view_receipt(user, vote):
+        return None
+    return vote
+
+
+#: Default public notice period of a ballot's results (结果公示), in days (local practice: 7 days).
+RESULT_NOTICE_DAYS = 7
+
+
+def publish_results(user: User, ballot: Ballot, notice_days: int = RESULT_NOTICE_DAYS,
+                    now: datetime | None = None) -> Ballot:
+    """Publish the results of a closed ballot (结果公示) for ``notice_days`` days (1-30), during which
+    owners may object. Raises PermissionDenied, or DomainError (not closed, already published, bad days)."""
+    now = now or utcnow()
+    if not can_edit_project(user, ballot.project):
+        raise PermissionDenied("只有本项目的专班成员或管理员可以公示表决结果。")
+    if ballot.status is not BallotStatus.CLOSED:
+        raise DomainError("表决结束后才能公示结果。")
+    if ballot.published_at is not None:
+        raise DomainError("表决结果已经公示。")
+    if not 1 <= int(notice_days) <= 30:
+        raise DomainError("公示期应为1到30天。")
+    ballot.published_at = now
+    ballot.notice_days = int(notice_days)
+    ballot.notice_ends_at = now + timedelta(days=int(notice_days))
+    results = {str(item.id): {"passed": t.passed, "reason": t.reason} for item, t in ballot_tallies(ballot)}
+    audit.record(user, "ballot.publish", ballot, after={"notice_days": ballot.notice_days,
+                                                        "notice_ends_at": ballot.notice_ends_at.isoformat(),
+                                                        "results": results})
+    db.session.flush()
+    return ballot
+
+
+def is_in_notice(ballot: Ballot, now: datetime | None = None) -> bool:
+    """True while the published results are in their public notice period (objections accepted)."""
+    now = now or utcnow()
+    return ballot.published_at is not None and ballot.notice_ends_at is not None and now < ballot.notice_ends_at
+
+
+def ballot_objections(ballot: Ballot) -> list[BallotObjection]:
+    """The objections to ``ballot``'s results, oldest first, with household and answerer loaded."""
+    return list(db.session.scalars(select(BallotObjection).options(
+        joinedload(BallotObjection.household).joinedload(Household.building),
+        joinedload(BallotObjection.household).joinedload(Household.entrance),
+        joinedload(BallotObjection.answered_by)).where(BallotObjection.ballot_id == ballot.id)
+        .order_by(BallotObjection.id)))
+
+
+def can_object(user: User, ballot: Ballot) -> bool:
+    """True if ``user`` may object to ``ballot``'s results: a resident (or supervisor) of its compound."""
+    household = user.household if user.is_resident_like() else None
+    return household is not None and household.compound_id == ballot.project.compound_id
+
+
+def submit_objection(user: User, ballot: Ballot, content: str, now: datetime | None = None) -> BallotObjection:
+    """A resident of the compound objects to the published results during the notice period.
+
+    Raises PermissionDenied (not a resident of the compound) or DomainError (not published, notice
+    period over, empty or over 1,000 characters)."""
+    now = now or utcnow()
+    if not can_object(user, ballot):
+        raise PermissionDenied("只有本小区的业主可以对表决结果提出异议。")
+    household = user.household
+    if ballot.published_at is None:
+        raise DomainError("表决结果尚未公示。")
+    if not is_in_notice(ballot, now):
+        raise DomainError("公示期已结束，不能再提出异议。")
+    content = (content or "").strip()
+    if not content or len(content) > 1000:
+        raise DomainError("请填写异议内容（不超过1000字）。")
+    objection = BallotObjection(ballot_id=ballot.id, household_id=household.id, author_id=user.id,
+                                author_name=household.voter_name or user.display_name, content=content,
+                                submitted_at=now)
+    db.session.add(objection)
+    db.session.flush()
+    audit.record(user, "ballot.objection", objection, after={"ballot_id": ballot.id, "household_id": household.id},
+                 project_id=ballot.project_id)
+    return objection
+
+
+def answer_objection(user: User, objection: BallotObjection, answer: str, now: datetime | None = None) -> BallotObjection:
+    """The squad answers an objection (the answer is shown to everyone who can read the ballot).
+
+    Raises PermissionDenied or DomainError (already answered, empty answer)."""
+    ballot = objection.ballot
+    if not can_edit_project(user, ballot.project):
+        raise PermissionDenied("只有本项目的专班成员或管理员可以答复异议。")
+    if objection.answer:
+        raise DomainError("该异议已经答复。")
+    answer = (answer or "").strip()
+    if not answer or len(answer) > 2000:
+        raise DomainError("请填写答复内容（不超过2000字）。")
+    objection.answer = answer
+    objection.answered_at = now or utcnow()
+    objection.answered_by_id = user.id
+    audit.record(user, "ballot.objection_answer", objection, after={"answer": answer[:200]},
+                 project_id=ballot.project_id)
+    db.session.flush()
+    return objection

@@ -1,10 +1,12 @@
 """Views of the voting area (内容协商): ballots, a resident's vote with a confirm step and receipt,
-the squad's paper entry, opening and closing, and results with their reasons."""
+receipt lookup, the squad's paper and proxy entry, opening and closing, results with their reasons,
+their publication with a notice period and objections; the ``flask voting verify-chain`` command."""
 
+import click
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from renovation.core.uploads import save_image
@@ -14,11 +16,19 @@ from renovation.projects.access import can_edit_project
 from renovation.projects.models import ProjectItem, ProjectItemStatus
 from renovation.projects.views import load_project
 from renovation.voting import rules, services
-from renovation.voting.forms import BallotForm, vote_form_class
+from renovation.voting.forms import (
+    BallotForm,
+    ObjectionAnswerForm,
+    ObjectionForm,
+    PublishForm,
+    ReceiptLookupForm,
+    vote_form_class,
+)
 from renovation.voting.models import (
     CHOICE_LABELS,
     MATTER_CLASS_LABELS,
     Ballot,
+    BallotObjection,
     BallotScope,
     BallotStatus,
     MatterClass,
@@ -105,8 +115,12 @@ def show(ballot_id: int):
     can_edit = can_edit_project(current_user, project)
     tallies = services.ballot_tallies(ballot) if services.can_see_tally(current_user, ballot) else None
     broken = services.verify_chain(ballot) if can_edit and ballot.status is not BallotStatus.DRAFT else None
+    published = ballot.published_at is not None
     return render_template(
         "voting/show.html", ballot=ballot, project=project, household=household, mine=mine, can_edit=can_edit,
+        objections=services.ballot_objections(ballot) if published else [],
+        in_notice=services.is_in_notice(ballot), publish_form=PublishForm(formdata=None),
+        objection_form=ObjectionForm(formdata=None), answer_form=ObjectionAnswerForm(formdata=None),
         tallies=tallies, broken=broken, eligible=household is not None and services.is_eligible(ballot, household),
         open_for_votes=services.is_open_for_votes(ballot), form=FlaskForm(), rule=services.ballot_rule(ballot),
         share_label=rules.share_label, STATUS_LABELS=STATUS_LABELS, MATTER_CLASS_LABELS=MATTER_CLASS_LABELS,
@@ -217,3 +231,112 @@ def paper(ballot_id: int):
     return render_template("voting/paper.html", ballot=ballot, project=ballot.project, form=form,
                            open_for_votes=services.is_open_for_votes(ballot)), 400 if form.errors else 200
 
+
+
+@bp.route("/<int:ballot_id>/proxy", methods=["GET", "POST"])
+@login_required
+def proxy(ballot_id: int):
+    """A squad member enters a proxy vote (委托投票): the household, the delegate's name, the owner's signed
+    authorisation letter (image, required) and the choices. One household, one vote: it supersedes any
+    earlier vote of the household, which is kept."""
+    ballot = load_ballot(ballot_id, edit=True)
+    households = services.eligible_households(ballot)
+    form = vote_form_class(ballot, proxy=True)()
+    form.household_id.choices = [(h.id, h.label + (f" · {h.voter_name}" if h.voter_name else "")) for h in households]
+    if form.validate_on_submit():
+        household = db.session.get(Household, form.household_id.data)
+        services.check_vote_allowed(current_user, ballot, household, Channel.PROXY)
+        letter = save_image(form.letter.data.read(), form.letter.data.filename, current_app.config["UPLOAD_FOLDER"],
+                            project_id=ballot.project_id, user=current_user, caption="授权委托书")
+        v = services.cast_vote(current_user, ballot, household, form.choices_map(), channel=Channel.PROXY,
+                               proxy_name=form.proxy_name.data, letter_upload_id=letter.id)
+        db.session.commit()
+        flash(f"已录入 {household.label} 的委托投票（受托人 {v.proxy_name}），回执码 {v.receipt_code}。", "success")
+        return redirect(url_for("voting.proxy", ballot_id=ballot.id))
+    return render_template("voting/proxy.html", ballot=ballot, project=ballot.project, form=form,
+                           open_for_votes=services.is_open_for_votes(ballot)), 400 if form.errors else 200
+
+
+@bp.route("/receipts")
+@login_required
+def lookup():
+    """查询回执: find a vote by its receipt code. Residents find their own household's votes, the squad
+    those of their projects; any other code reads as not found."""
+    form = ReceiptLookupForm(request.args)
+    vote = None
+    searched = "code" in request.args
+    if searched and form.validate():
+        vote = services.find_receipt(current_user, form.code.data)
+    if vote is not None:
+        return redirect(url_for("voting.receipt", vote_id=vote.id))
+    return render_template("voting/lookup.html", form=form, searched=searched and not form.errors), \
+        400 if form.errors else 200
+
+
+@bp.route("/<int:ballot_id>/publish", methods=["POST"])
+@login_required
+def publish(ballot_id: int):
+    """Publish a closed ballot's results (结果公示) for a notice period (squad/administrator)."""
+    ballot = load_ballot(ballot_id, edit=True)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        flash("；".join(e for errs in form.errors.values() for e in errs) or "提交的内容有误。", "danger")
+        return redirect(url_for("voting.show", ballot_id=ballot.id))
+    services.publish_results(current_user, ballot, form.notice_days.data)
+    db.session.commit()
+    flash(f"表决结果已公示，公示期 {ballot.notice_days} 天，期间业主可提出异议。", "success")
+    return redirect(url_for("voting.show", ballot_id=ballot.id))
+
+
+@bp.route("/<int:ballot_id>/objections", methods=["POST"], endpoint="object")
+@login_required
+def submit_objection(ballot_id: int):
+    """A resident of the compound objects to the published results during the notice period."""
+    ballot = load_ballot(ballot_id)
+    if not services.can_object(current_user, ballot):
+        abort(403)
+    form = ObjectionForm()
+    if not form.validate_on_submit():
+        flash("；".join(e for errs in form.errors.values() for e in errs) or "提交的内容有误。", "danger")
+        return redirect(url_for("voting.show", ballot_id=ballot.id))
+    services.submit_objection(current_user, ballot, form.content.data)
+    db.session.commit()
+    flash("您的异议已提交，专班将在公示期内答复。", "success")
+    return redirect(url_for("voting.show", ballot_id=ballot.id))
+
+
+@bp.route("/objections/<int:ballot_objection_id>/answer", methods=["POST"])
+@login_required
+def answer_objection(ballot_objection_id: int):
+    """The squad answers an objection to a ballot's results."""
+    objection = db.session.get(BallotObjection, ballot_objection_id)
+    if objection is None:
+        abort(404)
+    ballot = load_ballot(objection.ballot_id, edit=True)
+    form = ObjectionAnswerForm()
+    if not form.validate_on_submit():
+        flash("；".join(e for errs in form.errors.values() for e in errs) or "提交的内容有误。", "danger")
+        return redirect(url_for("voting.show", ballot_id=ballot.id))
+    services.answer_objection(current_user, objection, form.answer.data)
+    db.session.commit()
+    flash("已答复该异议。", "success")
+    return redirect(url_for("voting.show", ballot_id=ballot.id))
+
+
+@bp.cli.command("verify-chain")
+@click.argument("ballot_id", type=int)
+def verify_chain_command(ballot_id: int):
+    """Check the hash chain of ballot BALLOT_ID: print OK, or the first broken vote record (exit 1)."""
+    ballot = db.session.get(Ballot, ballot_id)
+    if ballot is None:
+        click.echo(f"表决 {ballot_id} 不存在。", err=True)
+        raise SystemExit(2)
+    total = db.session.scalar(select(func.count(Vote.id)).where(Vote.ballot_id == ballot.id))
+    broken = services.verify_chain(ballot)
+    if broken is None:
+        click.echo(f"OK：表决 {ballot.id}“{ballot.title}”的 {total} 条投票记录链完整。")
+        return
+    v = db.session.get(Vote, broken)
+    click.echo(f"BROKEN：表决 {ballot.id} 的投票记录链在第 {broken} 号记录处断开"
+               f"（{v.household.label}，回执 {v.receipt_code}，{rules.iso_utc(v.cast_at)}）：该记录或其前一条被改动、删除或插入。")
+    raise SystemExit(1)
