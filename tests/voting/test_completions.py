@@ -153,7 +153,7 @@ def test_results_published_objections_collected_and_answered(client, world, logi
 
 
 def test_verify_chain_command(app, world, ballot):
-    for i, hh in enumerate(world["households_a"][:3]):
+    for hh in world["households_a"][:3]:
         services.cast_vote(world["squad_a"], ballot, hh, _all(ballot, Choice.AGREE), channel=Channel.PAPER)
         db.session.commit()
     runner = app.test_cli_runner()
