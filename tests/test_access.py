@@ -21,7 +21,7 @@ from renovation.core.uploads import save_image
 from renovation.extensions import db
 from renovation.planning.models import Objection, Plan
 from renovation.projects.models import ProjectItemStatus
-from renovation.voting.models import Ballot, BallotItem, BallotStatus, Choice
+from renovation.voting.models import Ballot, BallotItem, BallotObjection, BallotStatus, Choice
 from renovation.voting.services import cast_vote
 from renovation.wishes.models import WishSurvey
 from tests.factories import csrf_from
@@ -50,6 +50,9 @@ def objects(world, app):
     db.session.add_all([objection, problem])
     db.session.flush()
     vote = cast_vote(world["resident_a"], ballot, world["households_a"][0], {bi.id: Choice.AGREE})
+    ballot_objection = BallotObjection(ballot_id=ballot.id, household_id=world["households_a"][0].id,
+                                       author_name="居民甲", content="对结果有异议")
+    db.session.add(ballot_objection)
     buf = io.BytesIO()
     Image.new("RGB", (10, 10)).save(buf, "JPEG")
     upload = save_image(buf.getvalue(), "照片.jpg", app.config["UPLOAD_FOLDER"], project_id=pa.id,
@@ -58,6 +61,7 @@ def objects(world, app):
     return {"project_id": pa.id, "item_id": world["items_a"][1].id, "ballot_id": ballot.id, "vote_id": vote.id,
             "problem_id": problem.id, "objection_id": objection.id, "upload_id": upload.id, "variant": "thumb",
             "filename": "css/app.css", "household_id": world["households_a"][3].id, "token": "t" * 24,
+            "ballot_objection_id": ballot_objection.id,
             "owner_id": world["households_a"][0].owner_id}
 
 
@@ -88,6 +92,8 @@ GET_MATRIX = {
     "voting.receipt":            [302, 200, 403, 403, 200, 403, 403, 403, 200],
     "voting.new":                [302, 403, 403, 403, 200, 403, 403, 403, 200],
     "voting.paper":              [302, 403, 403, 403, 200, 403, 403, 403, 200],
+    "voting.proxy":              [302, 403, 403, 403, 200, 403, 403, 403, 200],
+    "voting.lookup":             [302, 200, 200, 200, 200, 200, 200, 200, 200],
     "planning.show":             [302, 200, 403, 200, 200, 403, 200, 403, 200],
     "planning.edit_item":        [302, 403, 403, 403, 200, 403, 403, 403, 200],
     "construction.show":         [302, 200, 403, 200, 200, 403, 200, 403, 200],
@@ -110,7 +116,8 @@ POST_ONLY = {
     "planning.answer_objection", "planning.approve", "planning.create", "planning.enter_objection",
     "planning.post_notice", "planning.submit_objection", "projects.move_stage", "voting.close", "voting.open",
     "wishes.close", "wishes.open",
-    "org.move_out", "org.reinstate", "org.confirm_import",
+    "org.move_out", "org.reinstate", "org.confirm_import", "voting.publish", "voting.object",
+    "voting.answer_objection",
 }
 
 
