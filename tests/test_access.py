@@ -21,7 +21,7 @@ from renovation.core.uploads import save_image
 from renovation.extensions import db
 from renovation.planning.models import Objection, Plan
 from renovation.projects.models import ProjectItemStatus
-from renovation.voting.models import Ballot, BallotItem, BallotObjection, BallotStatus, Choice
+from renovation.voting.models import Ballot, BallotItem, BallotStatus, Choice
 from renovation.voting.services import cast_vote
 from renovation.wishes.models import WishSurvey
 from tests.factories import csrf_from
@@ -50,19 +50,23 @@ def objects(world, app):
     db.session.add_all([objection, problem])
     db.session.flush()
     vote = cast_vote(world["resident_a"], ballot, world["households_a"][0], {bi.id: Choice.AGREE})
-    ballot_objection = BallotObjection(ballot_id=ballot.id, household_id=world["households_a"][0].id,
-                                       author_name="居民甲", content="对结果有异议")
-    db.session.add(ballot_objection)
     buf = io.BytesIO()
     Image.new("RGB", (10, 10)).save(buf, "JPEG")
     upload = save_image(buf.getvalue(), "照片.jpg", app.config["UPLOAD_FOLDER"], project_id=pa.id,
                         user=world["squad_a"])
     db.session.commit()
-    return {"project_id": pa.id, "item_id": world["items_a"][1].id, "ballot_id": ballot.id, "vote_id": vote.id,
+    from renovation.construction.checklists import seed_checklists  # construction: checklist + inspection
+    from renovation.construction.models import ChecklistTemplate, Inspection
+
+    seed_checklists()
+    template = db.session.scalar(select(ChecklistTemplate).order_by(ChecklistTemplate.id))
+    inspection = Inspection(project_id=pa.id, template_id=template.id, inspected_on=utcnow().date())
+    db.session.add(inspection)
+    db.session.commit()
+    return {"template_id": template.id, "inspection_id": inspection.id,
+            "project_id": pa.id, "item_id": world["items_a"][1].id, "ballot_id": ballot.id, "vote_id": vote.id,
             "problem_id": problem.id, "objection_id": objection.id, "upload_id": upload.id, "variant": "thumb",
-            "filename": "css/app.css", "household_id": world["households_a"][3].id, "token": "t" * 24,
-            "ballot_objection_id": ballot_objection.id,
-            "owner_id": world["households_a"][0].owner_id}
+            "filename": "css/app.css", "household_id": world["households_a"][3].id, "token": "t" * 24}
 
 
 # Expected status per user, in USERS order. 302 for anonymous = sent to the login page; residents and
@@ -71,12 +75,6 @@ def objects(world, app):
 GET_MATRIX = {
     #                              anon res_a res_b sup_a sq_a sq_o ld_a ld_o admin
     "accounts.login":            [200, 302, 302, 302, 302, 302, 302, 302, 302],
-    "accounts.privacy_notice":   [200, 200, 200, 200, 200, 200, 200, 200, 200],
-    "admin.index":               [302, 403, 403, 403, 403, 403, 403, 403, 200],
-    "admin.audit_log":           [302, 403, 403, 403, 403, 403, 200, 200, 200],
-    "admin.owners":              [302, 403, 403, 403, 403, 403, 403, 403, 200],
-    "admin.owner":               [302, 403, 403, 403, 403, 403, 403, 403, 200],
-    "admin.export_owner":        [401, 403, 403, 403, 403, 403, 403, 403, 200],
     "core.health":               [200, 200, 200, 200, 200, 200, 200, 200, 200],
     "static":                    [200, 200, 200, 200, 200, 200, 200, 200, 200],
     "dashboard.index":           [302, 302, 302, 302, 200, 200, 200, 200, 200],
@@ -92,8 +90,6 @@ GET_MATRIX = {
     "voting.receipt":            [302, 200, 403, 403, 200, 403, 403, 403, 200],
     "voting.new":                [302, 403, 403, 403, 200, 403, 403, 403, 200],
     "voting.paper":              [302, 403, 403, 403, 200, 403, 403, 403, 200],
-    "voting.proxy":              [302, 403, 403, 403, 200, 403, 403, 403, 200],
-    "voting.lookup":             [302, 200, 200, 200, 200, 200, 200, 200, 200],
     "planning.show":             [302, 200, 403, 200, 200, 403, 200, 403, 200],
     "planning.edit_item":        [302, 403, 403, 403, 200, 403, 403, 403, 200],
     "construction.show":         [302, 200, 403, 200, 200, 403, 200, 403, 200],
@@ -101,23 +97,30 @@ GET_MATRIX = {
     "construction.problems":     [302, 200, 403, 200, 200, 403, 200, 403, 200],
     "construction.problem":      [302, 200, 403, 200, 200, 403, 200, 403, 200],
     "construction.report_problem": [302, 200, 403, 200, 200, 403, 403, 403, 200],
+    "construction.logs":         [302, 200, 403, 200, 200, 403, 200, 403, 200],
+    "construction.new_log":      [302, 403, 403, 403, 200, 403, 403, 403, 200],
+    "construction.inspections":  [302, 200, 403, 200, 200, 403, 200, 403, 200],
+    "construction.new_inspection": [302, 403, 403, 200, 200, 403, 403, 403, 200],
+    "construction.inspection":   [302, 200, 403, 200, 200, 403, 200, 403, 200],
+    "construction.notifications": [302, 200, 200, 200, 200, 200, 200, 200, 200],
+    "construction.export_progress": [302, 200, 403, 200, 200, 403, 200, 403, 200],
+    "construction.import_progress": [302, 403, 403, 403, 200, 403, 403, 403, 200],
     "aftercare.facilities":      [302, 200, 403, 200, 200, 403, 200, 403, 200],
     "party.branch":              [302, 403, 403, 403, 200, 403, 200, 403, 200],
     "reports.project_pdf":       [302, 403, 403, 403, 200, 403, 200, 403, 200],
-    "reports.summary_pdf":       [302, 403, 403, 403, 403, 403, 200, 200, 200],
     "org.households":            [302, 403, 403, 403, 200, 403, 200, 403, 200],
     "org.add_household":         [302, 403, 403, 403, 200, 403, 403, 403, 200],
     "org.edit_household":        [302, 403, 403, 403, 200, 403, 403, 403, 200],
     "org.import_roster":         [302, 403, 403, 403, 200, 403, 403, 403, 200],
 }
 POST_ONLY = {
-    "accounts.logout", "admin.erase_owner", "construction.assign", "construction.record_acceptance", "construction.rectify",
+    "accounts.logout", "construction.assign", "construction.record_acceptance", "construction.rectify",
     "construction.reopen", "construction.verify", "planning.add_contractor", "planning.add_milestone",
     "planning.answer_objection", "planning.approve", "planning.create", "planning.enter_objection",
     "planning.post_notice", "planning.submit_objection", "projects.move_stage", "voting.close", "voting.open",
     "wishes.close", "wishes.open",
-    "org.move_out", "org.reinstate", "org.confirm_import", "voting.publish", "voting.object",
-    "voting.answer_objection",
+    "construction.read_notifications", "construction.apply_import",
+    "org.move_out", "org.reinstate", "org.confirm_import",
 }
 
 
@@ -153,7 +156,8 @@ POST_OUTSIDERS = ["resident_b", "squad_other", "leader_a", "leader_other"]
 
 
 @pytest.mark.parametrize("endpoint", sorted(POST_ONLY - {"accounts.logout", "planning.submit_objection",
-                                                         "construction.verify", "construction.reopen"}))
+                                                         "construction.verify", "construction.reopen",
+                                                         "construction.read_notifications"}))
 def test_post_routes_refuse_outsiders(endpoint, app, client, objects, login, logout):
     url = _url(app, endpoint, objects)
     before = db.session.scalar(select(func.count(AuditLog.id)))

@@ -1,9 +1,10 @@
 """Forms of construction oversight: progress update, problem report and its loop, completion acceptance."""
 
-from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField, MultipleFileField
+from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from renovation.construction.models import ACCEPTANCE_ROLE_LABELS
 from renovation.core.forms import ZhForm
 from renovation.projects.models import PROGRESS_STATUS_LABELS
 
@@ -56,11 +57,87 @@ class ReopenForm(ZhForm):
 
 
 class AcceptanceForm(ZhForm):
-    """Completion acceptance (竣工验收): date, passed, participants (one per line), note."""
+    """Completion acceptance (竣工验收): date, overall result, for each role the organisation and person
+    (``org_<role>``, ``person_<role>``), opinion, documents. Per-item results: ``acceptance_form_for``."""
 
     accepted_on = DateField("验收日期", validators=[DataRequired("请填写验收日期。")])
     passed = RadioField("验收结论", choices=[("yes", "通过"), ("no", "不通过")],
                         validators=[DataRequired("请选择验收结论。")])
-    participants = TextAreaField("参加单位和人员（每行一个）", validators=[
-        Optional(), Length(max=4000, message="内容不能超过4000字。")])
     note = TextAreaField("验收意见", validators=[Length(max=4000, message="内容不能超过4000字。")])
+    documents = MultipleFileField("验收资料（PDF 或照片，可多选）")
+
+    def participant_fields(self):
+        """[(role, label, organisation field, person field)] in the order of ACCEPTANCE_ROLE_LABELS."""
+        return [(role, label, self[f"org_{role.value}"], self[f"person_{role.value}"])
+                for role, label in ACCEPTANCE_ROLE_LABELS.items()]
+
+
+for _role, _label in ACCEPTANCE_ROLE_LABELS.items():
+    setattr(AcceptanceForm, f"org_{_role.value}", StringField(f"{_label}名称", validators=[
+        Optional(), Length(max=128, message="名称不能超过128字。")]))
+    setattr(AcceptanceForm, f"person_{_role.value}", StringField(f"{_label}人员", validators=[
+        Optional(), Length(max=64, message="姓名不能超过64字。")]))
+
+
+class SiteLogForm(ZhForm):
+    """The daily site log (施工日志): date, weather, workforce (people), work done, materials, safety, photos."""
+
+    log_date = DateField("日期", validators=[DataRequired("请填写日期。")])
+    weather = StringField("天气", validators=[DataRequired("请填写天气，如：晴 18~26℃。"),
+                                             Length(max=64, message="天气不能超过64字。")])
+    workforce = IntegerField("施工人数（人）", validators=[
+        InputRequired("请填写施工人数。"), NumberRange(min=0, max=5000, message="施工人数须在0到5000之间。")])
+    work_done = TextAreaField("当日完成工作", validators=[DataRequired("请填写当日完成的工作。"),
+                                                    Length(max=4000, message="内容不能超过4000字。")])
+    materials = TextAreaField("材料进场", validators=[Length(max=2000, message="内容不能超过2000字。")])
+    safety_notes = TextAreaField("安全文明施工", validators=[Length(max=2000, message="内容不能超过2000字。")])
+    photos = MultipleFileField("现场照片（可多选）")
+
+
+class InspectionStartForm(ZhForm):
+    """Header of an inspection: date, which item and where (checklist chosen by the page's URL)."""
+
+    inspected_on = DateField("检查日期", validators=[DataRequired("请填写检查日期。")])
+    project_item_id = SelectField("涉及的改造项目", coerce=int)
+    location = StringField("部位（楼栋、单元等）", validators=[Length(max=128, message="部位不能超过128字。")])
+    note = TextAreaField("检查说明", validators=[Length(max=2000, message="说明不能超过2000字。")])
+
+
+def inspection_form_for(lines) -> type[InspectionStartForm]:
+    """A form class with, for each checklist line, ``line_<id>`` (合格/不合格) and ``note_<id>``."""
+
+    class _Form(InspectionStartForm):
+        pass
+
+    for line in lines:
+        setattr(_Form, f"line_{line.id}", RadioField(line.text, choices=[("pass", "合格"), ("fail", "不合格")],
+                                                     validators=[DataRequired("请选择合格或不合格。")]))
+        setattr(_Form, f"note_{line.id}", StringField("问题说明", validators=[
+            Length(max=500, message="说明不能超过500字。")]))
+    return _Form
+
+
+class ImportForm(ZhForm):
+    """Upload of a filled-in progress sheet (.xlsx) for the preview."""
+
+    sheet = FileField("进度表（.xlsx）")
+
+
+class ApplyImportForm(ZhForm):
+    """Confirmation of a previewed import: the checked rows as JSON (checked again on apply)."""
+
+    rows = HiddenField(validators=[DataRequired("没有可导入的数据。")])
+
+
+def acceptance_form_for(items) -> type["AcceptanceForm"]:
+    """The acceptance form with, per adopted item, ``item_<id>`` (合格/不合格) and ``item_note_<id>``."""
+
+    class _Form(AcceptanceForm):
+        pass
+
+    for item in items:
+        setattr(_Form, f"item_{item.id}", RadioField(item.name, choices=[("pass", "合格"), ("fail", "不合格")],
+                                                     validators=[DataRequired("请选择该项目的验收结果。")]))
+        setattr(_Form, f"item_note_{item.id}", StringField("意见", validators=[
+            Length(max=500, message="意见不能超过500字。")]))
+    return _Form

@@ -3,6 +3,7 @@ rectification loop of problem reports and the overdue flag. No app, no database.
 """
 
 import enum
+from dataclasses import dataclass, field
 from datetime import date
 
 from renovation.construction.models import ProblemStatus
@@ -123,3 +124,128 @@ def is_overdue(status: ProblemStatus, deadline: date | None, today: date) -> boo
     if deadline is None or status in (ProblemStatus.RECTIFIED, ProblemStatus.VERIFIED):
         return False
     return today > deadline
+
+
+# --- project progress roll-up ---------------------------------------------------------------------
+
+def rollup_progress(items: list[tuple[object, int]]) -> float | None:
+    """Project progress in % (0-100) from ``items`` = [(budget in yuan or None, percent 0..100), ...] of
+    the adopted items: percentages weighted by budget; equal weights when no item has a positive budget;
+    an item without a budget weighs 0 when others have one. None when there are no items.
+
+    E.g. [(300000, 40), (100000, 100)] -> (300000*40 + 100000*100) / 400000 = 55.0.
+    """
+    if not items:
+        return None
+    weights = [max(float(budget or 0), 0.0) for budget, _ in items]
+    if sum(weights) <= 0:
+        weights = [1.0] * len(items)
+    return sum(w * pct for w, (_, pct) in zip(weights, items, strict=True)) / sum(weights)
+
+
+# --- completion acceptance ------------------------------------------------------------------------
+
+def acceptance_errors(passed: bool, roles: set, item_results: dict[int, bool], adopted_ids: set[int]) -> list[str]:
+    """Chinese reasons why an acceptance record is refused; [] when fine.
+
+    ``roles``: AcceptanceRole values present; ``item_results``: {project_item_id: passed}; ``adopted_ids``:
+    the project's adopted items. Every adopted item needs a result. A passed acceptance needs the client,
+    design, construction and supervision firms present (建质〔2013〕171号 art. 6: the client organises the
+    acceptance with the design, construction and supervision firms) and every item passed.
+    """
+    from renovation.construction.models import ACCEPTANCE_ROLE_LABELS, AcceptanceRole
+
+    errors = []
+    if set(item_results) - adopted_ids:
+        errors.append("验收结果中有不属于本项目的改造项目。")
+    missing = adopted_ids - set(item_results)
+    if missing:
+        errors.append(f"还有 {len(missing)} 个改造项目未填写验收结果。")
+    if passed:
+        required = [AcceptanceRole.CLIENT, AcceptanceRole.DESIGN, AcceptanceRole.CONSTRUCTION,
+                    AcceptanceRole.SUPERVISION]
+        absent = [ACCEPTANCE_ROLE_LABELS[r] for r in required if r not in roles]
+        if absent:
+            errors.append("验收通过须有建设、设计、施工、监理单位参加，缺少：" + "、".join(absent) + "。")
+        failed = sum(1 for ok in item_results.values() if not ok)
+        if failed:
+            errors.append(f"有 {failed} 个改造项目验收不合格，整体验收不能为“通过”。")
+    return errors
+
+
+# --- bulk progress update from a spreadsheet ------------------------------------------------------
+
+#: Columns of the progress spreadsheet, export and import alike.
+SHEET_COLUMNS = ["编号", "改造项目", "状态", "完成进度（%）", "说明"]
+
+
+@dataclass
+class ImportRow:
+    """One data row of an imported sheet: ``row`` is the spreadsheet row number (header is row 1)."""
+
+    row: int
+    item_id: int | None
+    name: str
+    status: ProgressStatus | None
+    percent: int | None
+    note: str | None
+    errors: list[str] = field(default_factory=list)
+    changed: bool = False
+
+
+def _status_from(value) -> ProgressStatus | None:
+    from renovation.projects.models import PROGRESS_STATUS_LABELS
+
+    text = str(value or "").strip()
+    for status, label in PROGRESS_STATUS_LABELS.items():
+        if text in (label, status.value):
+            return status
+    return None
+
+
+def _int_from(value) -> int | None:
+    if isinstance(value, bool) or value is None or value == "":
+        return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = str(value).strip().rstrip("%").strip()
+    return int(text) if text.lstrip("-").isdigit() else None
+
+
+def check_import_rows(rows: list[tuple[int, list]], items: dict[int, tuple[str, ProgressStatus, int]]) -> list[ImportRow]:
+    """Check the data rows of a progress sheet against the project's adopted ``items``
+    ({id: (name, current status, current percent)}); each row is (row number, [编号, 改造项目, 状态, 进度, 说明]).
+
+    Returns one ImportRow per non-empty row, with Chinese ``errors`` (unknown id, an id twice, unknown
+    status, percent not a whole number 0..100, the rules of ``progress_errors``) and ``changed`` (status or
+    percent differs from now, or a note is given). Blank rows are skipped.
+    """
+    out: list[ImportRow] = []
+    seen: dict[int, int] = {}
+    for number, cells in rows:
+        cells = list(cells) + [None] * (len(SHEET_COLUMNS) - len(cells))
+        if all(c is None or str(c).strip() == "" for c in cells[:5]):
+            continue
+        raw_id, name, raw_status, raw_percent, raw_note = cells[:5]
+        item_id = _int_from(raw_id)
+        status = _status_from(raw_status)
+        percent = _int_from(raw_percent)
+        note = str(raw_note).strip() if raw_note not in (None, "") else None
+        row = ImportRow(number, item_id, str(name or "").strip(), status, percent, note)
+        if item_id is None or item_id not in items:
+            row.errors.append(f"编号“{raw_id if raw_id is not None else ''}”不是本项目表决通过的改造项目。")
+        elif item_id in seen:
+            row.errors.append(f"编号 {item_id} 与第 {seen[item_id]} 行重复。")
+        else:
+            seen[item_id] = number
+        if status is None:
+            row.errors.append(f"状态“{raw_status or ''}”无法识别，应为：未开工、施工中、暂停、已完工、已验收。")
+        if percent is None:
+            row.errors.append(f"进度“{raw_percent if raw_percent is not None else ''}”不是0到100的整数。")
+        if not row.errors and item_id in items:
+            _, current, current_pct = items[item_id]
+            row.changed = (status, percent) != (current, current_pct) or note is not None
+            if row.changed:
+                row.errors += progress_errors(percent, status, current)
+        out.append(row)
+    return out

@@ -1,22 +1,40 @@
-"""Construction oversight pages (过程监督): item progress with photos and RAG, problem reports with the
-rectification loop, completion acceptance."""
+"""Construction oversight pages (过程监督): item progress with photos and RAG (one by one or from a
+spreadsheet), daily site logs, inspections from checklists, problem reports with the rectification loop
+and notifications, completion acceptance."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import json
+
+import click
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from renovation.construction import rules, services
 from renovation.construction.forms import (
-    AcceptanceForm,
+    ApplyImportForm,
     AssignForm,
+    ImportForm,
     ProblemForm,
     ProgressForm,
     ReopenForm,
+    SiteLogForm,
     StepForm,
+    acceptance_form_for,
+    inspection_form_for,
 )
-from renovation.construction.models import PROBLEM_STATUS_LABELS, ProblemReport, ProblemStatus, Rectification
+from renovation.construction.models import (
+    PROBLEM_STATUS_LABELS,
+    AcceptanceRole,
+    ChecklistTemplate,
+    Inspection,
+    InspectionResult,
+    ProblemReport,
+    ProblemStatus,
+    Rectification,
+)
 from renovation.core.errors import DomainError, PermissionDenied
+from renovation.core.forms import ZhForm
 from renovation.core.timeutil import local_today
 from renovation.extensions import db
 from renovation.org.models import Building, Entrance
@@ -31,10 +49,21 @@ bp = Blueprint("construction", __name__, url_prefix="/construction")
 
 @bp.app_template_global("construction_panel")
 def construction_panel(project) -> dict:
-    """For the project page: problem counts (total, open, overdue) and whether acceptance passed."""
+    """For the project page: problem counts (total, open, overdue), whether acceptance passed and the
+    current user's unread notifications of this project."""
     counts = services.problem_counts(project)
-    passed = any(a.passed for a in services.acceptances(project))
-    return {**counts, "accepted": passed}
+    unread = services.unread_count(current_user, project) if current_user.is_authenticated else 0
+    return {**counts, "accepted": services.has_passed_acceptance(project), "unread": unread}
+
+
+@bp.cli.command("seed-checklists")
+def seed_checklists_command():
+    """Add the inspection checklists that are missing (隐蔽工程验收, 燃气管道, 外墙保温); idempotent."""
+    from renovation.construction.checklists import seed_checklists
+
+    added = seed_checklists()
+    db.session.commit()
+    click.echo(f"已添加 {added} 张检查表。")
 
 
 def _photo(field):
@@ -43,6 +72,11 @@ def _photo(field):
     if data is None or not getattr(data, "filename", ""):
         return None
     return data.read(), data.filename
+
+
+def _photos(field) -> list:
+    """[(bytes, filename)] of a multiple file field, files without a name (nothing chosen) left out."""
+    return [(f.read(), f.filename) for f in (field.data or []) if getattr(f, "filename", "")]
 
 
 def _refused(err: DomainError, form, field=None) -> None:
@@ -68,12 +102,15 @@ def show(project_id: int):
 
 def _show(project, acceptance_form=None, status: int = 200):
     can_edit = can_edit_project(current_user, project)
+    rows = services.item_rows(project)
+    if acceptance_form is None:
+        acceptance_form = acceptance_form_for([r.item for r in rows])(formdata=None, accepted_on=local_today())
     return render_template(
-        "construction/show.html", project=project, rows=services.item_rows(project),
+        "construction/show.html", project=project, rows=rows, progress=services.project_progress(rows),
         counts=services.problem_counts(project), acceptances=services.acceptances(project), can_edit=can_edit,
         can_report=can_report_problem(current_user, project) and project.stage is Stage.CONSTRUCTION,
-        acceptance_form=acceptance_form or AcceptanceForm(formdata=None, accepted_on=local_today()),
-        Stage=Stage, rules=rules,
+        can_inspect=services.can_inspect(current_user, project) and project.stage is Stage.CONSTRUCTION,
+        acceptance_form=acceptance_form, Stage=Stage, rules=rules,
     ), status
 
 
@@ -117,11 +154,15 @@ def progress(item_id: int):
 def record_acceptance(project_id: int):
     """Record a completion acceptance (竣工验收): date, passed, participants, note."""
     project = load_project(project_id, edit=True)
-    form = AcceptanceForm()
+    items = [r.item for r in services.item_rows(project)]
+    form = acceptance_form_for(items)()
     if form.validate_on_submit():
+        participants = [(role, form[f"org_{role.value}"].data, form[f"person_{role.value}"].data)
+                        for role in AcceptanceRole]
+        results = {i.id: (form[f"item_{i.id}"].data == "pass", form[f"item_note_{i.id}"].data) for i in items}
         try:
             services.record_acceptance(project, current_user, form.accepted_on.data, form.passed.data == "yes",
-                                       form.participants.data, form.note.data)
+                                       participants, results, form.note.data, _photos(form.documents))
         except DomainError as err:
             _refused(err, form)
         else:
@@ -317,3 +358,212 @@ def reopen(problem_id: int):
         else:
             return _after_step(problem, "问题已重新打开，等待重新交办。")
     return _problem_page(problem, 400, reopen_form=form)
+
+
+# --- daily site log -------------------------------------------------------------------------------
+
+@bp.route("/projects/<int:project_id>/logs")
+@login_required
+def logs(project_id: int):
+    """The daily site logs (施工日志) of the project, newest first, with photos."""
+    project = load_project(project_id)
+    rows = list(db.session.scalars(services.site_logs_query(project)).unique())
+    return render_template("construction/logs.html", project=project, logs=rows,
+                           can_edit=can_edit_project(current_user, project) and project.stage is Stage.CONSTRUCTION)
+
+
+@bp.route("/projects/<int:project_id>/logs/new", methods=["GET", "POST"])
+@login_required
+def new_log(project_id: int):
+    """Write today's (or a past day's) site log: the project's squad and administrators."""
+    project = load_project(project_id, edit=True)
+    form = SiteLogForm(log_date=local_today())
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.add_site_log(project, current_user, form.log_date.data, form.weather.data, form.workforce.data,
+                                  form.work_done.data, form.materials.data, form.safety_notes.data,
+                                  _photos(form.photos))
+        except DomainError as err:
+            msg = err.message
+            _refused(err, form, form.photos if _is_photo_error(err) else (
+                form.log_date if "日志" in msg or "日期" in msg else None))
+            status = 400
+        else:
+            db.session.commit()
+            flash(f"{form.log_date.data:%Y年%m月%d日}施工日志已保存。", "success")
+            return redirect(url_for("construction.logs", project_id=project.id))
+    elif form.is_submitted():
+        status = 400
+    return render_template("construction/new_log.html", project=project, form=form), status
+
+
+# --- inspections ----------------------------------------------------------------------------------
+
+@bp.route("/projects/<int:project_id>/inspections")
+@login_required
+def inspections(project_id: int):
+    """Inspections of the project with their failed lines; the checklists to start a new one."""
+    project = load_project(project_id)
+    rows = list(db.session.scalars(services.inspections_query(project)).unique())
+    can_inspect = services.can_inspect(current_user, project) and project.stage is Stage.CONSTRUCTION
+    return render_template("construction/inspections.html", project=project, inspections=rows,
+                           checklists=services.active_checklists() if can_inspect else [], can_inspect=can_inspect)
+
+
+def _inspection_form(project, template):
+    form = inspection_form_for(template.lines)(inspected_on=local_today())
+    items = db.session.scalars(select(ProjectItem).where(
+        ProjectItem.project_id == project.id, ProjectItem.status == ProjectItemStatus.ADOPTED)
+        .order_by(ProjectItem.sort_order))
+    form.project_item_id.choices = [(0, "（不指定）")] + [(i.id, i.name) for i in items]
+    return form
+
+
+@bp.route("/projects/<int:project_id>/inspections/new/<int:template_id>", methods=["GET", "POST"])
+@login_required
+def new_inspection(project_id: int, template_id: int):
+    """Fill in a checklist: pass/fail per line with a note; failed lines open problem reports."""
+    project = load_project(project_id)
+    if not services.can_inspect(current_user, project):
+        abort(403)
+    template = db.session.get(ChecklistTemplate, template_id)
+    if template is None or not template.active:
+        abort(404)
+    form = _inspection_form(project, template)
+    status = 200
+    if form.validate_on_submit():
+        results = [(line.id, form[f"line_{line.id}"].data == "pass", form[f"note_{line.id}"].data)
+                   for line in template.lines]
+        try:
+            inspection = services.record_inspection(
+                project, current_user, template, form.inspected_on.data, results,
+                project_item_id=form.project_item_id.data or None, location=form.location.data, note=form.note.data)
+        except DomainError as err:
+            _refused(err, form)
+            status = 400
+        else:
+            db.session.commit()
+            failed = inspection.failed_count
+            flash(f"检查已登记，{failed} 条不合格，已自动生成问题单。" if failed else "检查已登记，全部合格。",
+                  "warning" if failed else "success")
+            return redirect(url_for("construction.inspection", inspection_id=inspection.id))
+    elif form.is_submitted():
+        status = 400
+    lines = [(line, form[f"line_{line.id}"], form[f"note_{line.id}"]) for line in template.lines]
+    return render_template("construction/new_inspection.html", project=project, template=template, form=form,
+                           lines=lines), status
+
+
+@bp.route("/inspections/<int:inspection_id>")
+@login_required
+def inspection(inspection_id: int):
+    """One inspection: each line's result and note, with links to the problems failed lines opened."""
+    row = db.session.get(Inspection, inspection_id)
+    if row is None:
+        abort(404)
+    project = load_project(row.project_id)
+    results = list(db.session.scalars(select(InspectionResult).where(InspectionResult.inspection_id == row.id)
+                                      .options(joinedload(InspectionResult.problem)).order_by(InspectionResult.id)))
+    return render_template("construction/inspection.html", project=project, inspection=row, results=results,
+                           PROBLEM_STATUS_LABELS=PROBLEM_STATUS_LABELS)
+
+
+# --- notifications --------------------------------------------------------------------------------
+
+@bp.route("/notifications")
+@login_required
+def notifications():
+    """The current user's notifications (problem steps), newest first; unread ones marked."""
+    rows = services.notifications_for(current_user)
+    return render_template("construction/notifications.html", notifications=rows,
+                           unread=sum(1 for n in rows if n.read_at is None), form=ZhForm(formdata=None))
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@login_required
+def read_notifications():
+    """Mark all the current user's notifications read."""
+    form = ZhForm()  # an empty form: only its CSRF token is checked
+    if not form.validate_on_submit():
+        abort(400)
+    count = services.mark_notifications_read(current_user)
+    db.session.commit()
+    flash(f"已将 {count} 条通知标为已读。" if count else "没有未读通知。", "success")
+    return redirect(url_for("construction.notifications"))
+
+
+# --- bulk progress from a spreadsheet -------------------------------------------------------------
+
+@bp.route("/projects/<int:project_id>/progress.xlsx")
+@login_required
+def export_progress(project_id: int):
+    """The progress sheet (.xlsx) of the adopted items: 编号, 改造项目, 状态, 完成进度（%）, 说明."""
+    from urllib.parse import quote
+
+    project = load_project(project_id)
+    data = services.export_progress_xlsx(project)
+    name = f"{project.compound.name}施工进度{local_today():%Y%m%d}.xlsx"
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", headers={
+        "Content-Disposition": f"attachment; filename=\"progress.xlsx\"; filename*=UTF-8''{quote(name)}"})
+
+
+@bp.route("/projects/<int:project_id>/progress/import", methods=["GET", "POST"])
+@login_required
+def import_progress(project_id: int):
+    """Upload a filled-in progress sheet and see, row by row, what would change and what is wrong."""
+    project = load_project(project_id, edit=True)
+    form = ImportForm()
+    rows = None
+    apply_form = None
+    status = 200
+    if form.validate_on_submit():
+        upload = _photo(form.sheet)
+        if upload is None:
+            form.sheet.errors.append("请选择要导入的进度表。")
+            status = 400
+        else:
+            try:
+                rows = services.preview_progress_import(project, current_user, upload[0])
+            except DomainError as err:
+                _refused(err, form, form.sheet)
+                status = 400
+            else:
+                if not any(r.errors for r in rows) and any(r.changed for r in rows):
+                    payload = [[r.item_id, r.status.value, r.percent, r.note] for r in rows if r.changed]
+                    apply_form = ApplyImportForm(formdata=None, rows=json.dumps(payload, ensure_ascii=False))
+    elif form.is_submitted():
+        status = 400
+    return render_template("construction/import_progress.html", project=project, form=form, rows=rows,
+                           apply_form=apply_form, PROGRESS_STATUS_LABELS=PROGRESS_STATUS_LABELS), status
+
+
+def _parse_changes(raw: str) -> list[tuple[int, str, int, str | None]]:
+    """The rows of the confirmation form: a JSON list of [id, status, percent, note]; DomainError if not."""
+    try:
+        data = json.loads(raw)
+        return [(int(i), str(s), int(p), None if n is None else str(n)) for i, s, p, n in data]
+    except (ValueError, TypeError):
+        raise DomainError("导入数据已损坏，请重新上传表格。") from None
+
+
+@bp.route("/projects/<int:project_id>/progress/import/apply", methods=["POST"])
+@login_required
+def apply_import(project_id: int):
+    """Apply a previewed sheet, all rows or none."""
+    project = load_project(project_id, edit=True)
+    form = ApplyImportForm()
+    if not form.validate_on_submit():
+        flash("提交的内容有误，请重新上传表格。", "danger")
+        return redirect(url_for("construction.import_progress", project_id=project.id))
+    try:
+        count = services.apply_progress_import(project, current_user, _parse_changes(form.rows.data))
+    except DomainError as err:
+        db.session.rollback()
+        if isinstance(err, PermissionDenied):
+            raise
+        flash(err.message, "danger")
+        return redirect(url_for("construction.import_progress", project_id=project.id))
+    db.session.commit()
+    flash(f"已导入 {count} 个改造项目的进度。", "success")
+    return redirect(url_for("construction.show", project_id=project.id))

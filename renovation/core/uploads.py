@@ -2,6 +2,8 @@
 
 Layout under UPLOAD_FOLDER: ``ab/<sha256>.<ext>`` (the original bytes), ``ab/<sha256>.display.jpg``
 (longest side 1600 px, EXIF orientation applied) and ``ab/<sha256>.thumb.jpg`` (longest side 320 px).
+Documents (PDF, via ``save_document``) keep only the original. The name the user gave (e.g.
+``外墙照片(1).jpg``) is kept in ``Upload.original_name`` for display; it never becomes a path.
 """
 
 import hashlib
@@ -40,19 +42,62 @@ def variant_path(folder: str, upload: Upload, variant: str) -> Path:
     return base.with_name(f"{upload.sha256}.{variant}.jpg")
 
 
+def display_name(name: str | None, default: str = "照片") -> str:
+    """The file name to show: the last part of what the browser sent (some send 'C:\\fakepath\\x.jpg'),
+    control characters removed, at most 255 characters; ``default`` when nothing is left."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip()
+    return (base or default)[:255]
+
+
+def _store_original(folder: str, sha: str, ext: str, data: bytes) -> None:
+    base = _base_path(folder, sha)
+    base.parent.mkdir(parents=True, exist_ok=True)
+    original = base.with_name(f"{sha}.{ext}")
+    if not original.exists():
+        original.write_bytes(data)
+
+
+def save_document(data: bytes, original_name: str, folder: str, *, project_id: int | None, user,
+                  caption: str | None = None) -> Upload:
+    """Store a document: a PDF (checked by its '%PDF-' signature) kept as is, or a photo (``save_image``).
+
+    Raises DomainError (Chinese) when the bytes are neither a PDF nor a readable JPEG/PNG/HEIC/WebP image.
+    """
+    if data[:5] != b"%PDF-":
+        try:
+            return save_image(data, original_name, folder, project_id=project_id, user=user, caption=caption)
+        except DomainError:
+            raise DomainError(f"“{display_name(original_name, '文件')}”不是 PDF 文件或可识别的图片。") from None
+    sha = hashlib.sha256(data).hexdigest()
+    _store_original(folder, sha, "pdf", data)
+    upload = Upload(sha256=sha, original_name=display_name(original_name, "文件"), content_type="application/pdf",
+                    extension="pdf", size=len(data), project_id=project_id, uploaded_by_id=getattr(user, "id", None),
+                    caption=caption)
+    db.session.add(upload)
+    db.session.flush()
+    return upload
+
+
 def save_image(data: bytes, original_name: str, folder: str, *, project_id: int | None, user,
                caption: str | None = None) -> Upload:
     """Check ``data`` is a JPEG/PNG/HEIC/WebP image by its content, store it with a display copy and a
     thumbnail, and add an Upload row (flushed, not committed).
 
-    Raises DomainError (Chinese message) when the bytes are not a readable image of those formats.
+    ``original_name`` is kept for display only (see ``display_name``); files live under the SHA-256 of
+    their bytes, so the same photo uploaded twice is stored once (two Upload rows, one file).
+    Raises DomainError (Chinese message) when the bytes are not a readable image of those formats, or
+    have more pixels than Pillow's decompression-bomb limit.
     """
     if not data:
         raise DomainError("上传的文件是空的。")
+    original_name = display_name(original_name)
     try:
         with Image.open(io.BytesIO(data)) as probe:
             fmt = probe.format
             probe.verify()
+    except Image.DecompressionBombError:
+        raise DomainError(f"“{original_name}”的像素过多，请上传普通手机照片。") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise DomainError(f"“{original_name}”不是可识别的图片，请上传 JPG、PNG 或 HEIC 格式的照片。") from None
     if fmt not in ALLOWED_FORMATS:
@@ -65,10 +110,7 @@ def save_image(data: bytes, original_name: str, folder: str, *, project_id: int 
             width, height = img.size
             sha = hashlib.sha256(data).hexdigest()
             base = _base_path(folder, sha)
-            base.parent.mkdir(parents=True, exist_ok=True)
-            original = base.with_name(f"{sha}.{ext}")
-            if not original.exists():
-                original.write_bytes(data)
+            _store_original(folder, sha, ext, data)
             for variant, px in (("display", DISPLAY_PX), ("thumb", THUMB_PX)):
                 path = base.with_name(f"{sha}.{variant}.jpg")
                 if not path.exists():
@@ -78,7 +120,7 @@ def save_image(data: bytes, original_name: str, folder: str, *, project_id: int 
     except (OSError, ValueError, Image.DecompressionBombError):
         raise DomainError(f"“{original_name}”无法读取，文件可能已损坏。") from None
     upload = Upload(
-        sha256=sha, original_name=(original_name or "照片")[:255], content_type=content_type, extension=ext,
+        sha256=sha, original_name=original_name, content_type=content_type, extension=ext,
         size=len(data), width=width, height=height, project_id=project_id,
         uploaded_by_id=getattr(user, "id", None), caption=caption,
     )

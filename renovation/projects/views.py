@@ -51,13 +51,9 @@ def compound_figures(project: Project) -> dict:
 def weighted_progress(items: list[ProjectItem]) -> float | None:
     """Project progress in % (0-100): item percentages weighted by budget (yuan); equal weights when no
     item has a budget; None when there are no adopted items."""
-    adopted = [i for i in items if i.status is ProjectItemStatus.ADOPTED]
-    if not adopted:
-        return None
-    weights = [float(i.budget or 0) for i in adopted]
-    if sum(weights) <= 0:
-        weights = [1.0] * len(adopted)
-    return sum(w * i.progress_percent for w, i in zip(weights, adopted, strict=True)) / sum(weights)
+    from renovation.construction.rules import rollup_progress  # the one roll-up rule, tested there
+
+    return rollup_progress([(i.budget, i.progress_percent) for i in items if i.status is ProjectItemStatus.ADOPTED])
 
 
 @bp.route("/<int:project_id>")

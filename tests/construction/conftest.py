@@ -52,3 +52,31 @@ def switch(client, login):
         login(username)
 
     return _switch
+
+
+def statements_for(client, url) -> int:
+    """SQL statements run by GET ``url`` (which must answer 200) in a fresh app context: a session of its
+    own, so objects the test loaded before cannot hide queries."""
+    from flask import current_app
+    from sqlalchemy import event
+
+    count = 0
+
+    def _count(*_args):
+        nonlocal count
+        count += 1
+
+    event.listen(db.engine, "before_cursor_execute", _count)
+    try:
+        with current_app._get_current_object().app_context():
+            assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", _count)
+    return count
+
+
+def jpeg_bytes(size=(40, 30), color="green") -> bytes:
+    """A small JPEG photo."""
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "JPEG")
+    return out.getvalue()

@@ -188,19 +188,23 @@ def test_problem_list_statement_count_does_not_grow_with_rows(client, site, logi
 
 
 def test_acceptance_is_recorded_and_opens_the_gate(client, site, login):
-    project = site["project_a"]
+    project, gas, road = site["project_a"], site["gas"], site["road"]
     url = f"/construction/projects/{project.id}"
     login("squad_a")
     resp = client.post(f"{url}/acceptance", data={"csrf_token": token(client, url),
-                                                  "accepted_on": local_today().isoformat(), "participants": ""})
+                                                  "accepted_on": local_today().isoformat()})
     assert resp.status_code == 400 and "请选择验收结论。" in resp.get_data(as_text=True)
+    firms = {"org_client": "桐柏路街道办事处", "person_client": "王建", "org_design": "郑州某设计院",
+             "org_construction": "郑州某建设工程有限公司", "person_construction": "李工",
+             "org_supervision": "某监理公司", "org_community": "西十里铺北社区", "person_resident": "张某"}
     resp = client.post(f"{url}/acceptance", data={
         "csrf_token": token(client, url), "accepted_on": local_today().isoformat(), "passed": "yes",
-        "participants": "桐柏路街道\n\n西十里铺北社区\n郑州某建设工程有限公司\n居民代表 张某", "note": "合格"})
-    assert resp.status_code == 302
+        f"item_{gas.id}": "pass", f"item_{road.id}": "pass", "note": "合格", **firms})
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:3000]
     acceptance = db.session.scalar(select(Acceptance))
     assert acceptance.passed and acceptance.participants.split("\n") == [
-        "桐柏路街道", "西十里铺北社区", "郑州某建设工程有限公司", "居民代表 张某"]  # the blank line dropped
+        "建设单位：桐柏路街道办事处 王建", "设计单位：郑州某设计院", "施工单位：郑州某建设工程有限公司 李工",
+        "监理单位：某监理公司", "社区：西十里铺北社区", "居民代表：张某"]  # roles left blank are dropped
     assert gate_facts(project).acceptance_passed
     html = client.get(f"/projects/{project.id}").get_data(as_text=True)
     assert "已通过竣工验收" in html

@@ -82,3 +82,79 @@ def test_overdue_flag():
     assert not rules.is_overdue(P.RECTIFIED, deadline, date(2024, 3, 11))
     assert not rules.is_overdue(P.VERIFIED, deadline, date(2024, 3, 11))
     assert not rules.is_overdue(P.REPORTED, None, date(2024, 3, 11))
+
+
+# --- roll-up of the project's progress (weighted by budget) -----------------------------------------
+
+def test_rollup_weighted_by_budget():
+    from decimal import Decimal
+
+    from renovation.construction.rules import rollup_progress
+
+    # gas 300,000 yuan at 40%, road 100,000 yuan at 100%: (300000*40 + 100000*100) / 400000 = 55.0
+    assert rollup_progress([(Decimal("300000"), 40), (Decimal("100000"), 100)]) == 55.0
+    # three items 200,000 / 50,000 / 250,000 at 10 / 80 / 0: (2,000,000 + 4,000,000 + 0) / 500,000 = 12.0
+    assert rollup_progress([(200000, 10), (50000, 80), (250000, 0)]) == 12.0
+    # no budgets at all: plain mean (30 + 60) / 2 = 45
+    assert rollup_progress([(None, 30), (None, 60)]) == 45.0
+    # one budget missing among budgeted items: it weighs nothing -> 100000*20/100000 = 20
+    assert rollup_progress([(100000, 20), (None, 90)]) == 20.0
+    assert rollup_progress([]) is None
+
+
+def test_projects_page_uses_the_same_rollup(world):
+    from renovation.projects.models import ProjectItemStatus
+    from renovation.projects.views import weighted_progress
+
+    gas, road = world["items_a"]   # budgets 300,000 and 100,000 yuan
+    gas.status = road.status = ProjectItemStatus.ADOPTED
+    gas.progress_percent, road.progress_percent = 40, 100
+    assert weighted_progress([gas, road]) == 55.0   # as above
+
+
+# --- acceptance -------------------------------------------------------------------------------------
+
+def test_acceptance_errors():
+    from renovation.construction.models import AcceptanceRole as R
+    from renovation.construction.rules import acceptance_errors
+
+    firms = {R.CLIENT, R.DESIGN, R.CONSTRUCTION, R.SUPERVISION}
+    assert acceptance_errors(True, firms, {1: True, 2: True}, {1, 2}) == []
+    assert acceptance_errors(False, set(), {1: False, 2: True}, {1, 2}) == []   # a failed one needs nobody
+    assert acceptance_errors(True, firms | {R.RESIDENT}, {1: True}, {1, 2}) == ["还有 1 个改造项目未填写验收结果。"]
+    assert acceptance_errors(True, {R.CLIENT, R.CONSTRUCTION}, {1: True}, {1}) == [
+        "验收通过须有建设、设计、施工、监理单位参加，缺少：设计单位、监理单位。"]
+    assert acceptance_errors(True, firms, {1: True, 2: False}, {1, 2}) == [
+        "有 1 个改造项目验收不合格，整体验收不能为“通过”。"]
+    assert acceptance_errors(False, firms, {1: True, 9: True}, {1}) == ["验收结果中有不属于本项目的改造项目。"]
+
+
+# --- the progress sheet ------------------------------------------------------------------------------
+
+def test_import_rows_checked_row_by_row():
+    from renovation.construction.rules import check_import_rows
+
+    P = ProgressStatus
+    items = {11: ("天然气入户", P.IN_PROGRESS, 40), 12: ("道路改造", P.NOT_STARTED, 0), 13: ("路灯", P.ACCEPTED, 100),
+             14: ("楼道照明", P.IN_PROGRESS, 50), 15: ("监控", P.NOT_STARTED, 0)}
+    rows = check_import_rows([
+        (2, [11, "天然气入户", "施工中", 60, None]),          # changed
+        (3, [12, "道路改造", "未开工", 0, None]),             # unchanged
+        (4, [None, None, None, None, None]),                 # blank: skipped
+        (5, [99, "?", "施工中", 10, None]),                   # unknown id
+        (6, [11, "天然气入户", "完成了", "abc", None]),        # duplicate id, bad status, bad percent
+        (7, [14, "楼道照明", "已完工", 80, None]),             # completed needs 100
+        (8, [13, "路灯", "施工中", 90.0, None]),               # accepted is final
+        (9, ["15", "监控", "not_started", "0%", "备注"]),   # a note counts as a change; "15" and "0%" read
+    ], items)
+    by_row = {r.row: r for r in rows}
+    assert sorted(by_row) == [2, 3, 5, 6, 7, 8, 9]
+    assert (by_row[2].errors, by_row[2].changed, by_row[2].percent) == ([], True, 60)
+    assert (by_row[3].errors, by_row[3].changed) == ([], False)
+    assert by_row[5].errors == ["编号“99”不是本项目表决通过的改造项目。"]
+    assert by_row[6].errors == ["编号 11 与第 2 行重复。",
+                                "状态“完成了”无法识别，应为：未开工、施工中、暂停、已完工、已验收。",
+                                "进度“abc”不是0到100的整数。"]
+    assert by_row[7].errors == ["标记为已完工或已验收时，进度须为100%。"]
+    assert by_row[8].errors == ["该项目已通过验收，进度不能再修改。"]
+    assert (by_row[9].errors, by_row[9].changed, by_row[9].item_id, by_row[9].note) == ([], True, 15, "备注")
