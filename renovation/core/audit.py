@@ -25,16 +25,20 @@ def record(user, action: str, obj, *, before: dict | None = None, after: dict | 
            project_id: int | None = None) -> AuditLog:
     """Add an audit row for ``action`` on ``obj`` by ``user`` (None for the system); flushes, never commits.
 
-    ``obj`` is an ORM instance with an ``id`` (flushed first if needed).
+    ``obj`` is an ORM instance with an ``id`` (flushed first if needed). ``project_id`` defaults to the
+    object's own ``project_id``, or its id when ``obj`` is a Project.
     """
     if getattr(obj, "id", None) is None:
         db.session.flush()
+    if project_id is None:
+        # A project's own rows belong to it; other objects carry their project_id (or have none).
+        project_id = obj.id if type(obj).__name__ == "Project" else getattr(obj, "project_id", None)
     row = AuditLog(
         user_id=getattr(user, "id", None),
         action=action,
         object_type=type(obj).__name__,
         object_id=obj.id,
-        project_id=project_id if project_id is not None else getattr(obj, "project_id", None),
+        project_id=project_id,
         before=before,
         after=after,
     )
