@@ -1,4 +1,5 @@
-"""Pure rules of the wish survey (意愿征集): consent figures, ranked wish list, households not reached.
+"""Pure rules of the wish survey (意愿征集): consent figures, ranked wish list, per-building breakdown,
+households not reached.
 
 No app, no database: plain values in, plain values out. The gate share (default 2/3 of households,
 some cities 4/5) is local practice and comes in as a setting (GATE_WISH_CONSENT_RATE).
@@ -90,3 +91,39 @@ def not_reached(households: Sequence[int], answered: Iterable[int], limit: int =
     done = set(answered)
     missing = [h for h in households if h not in done]
     return len(missing), missing[:limit]
+
+
+@dataclass(frozen=True)
+class BuildingConsent:
+    """One building's line of the breakdown: households on the register, answered, consenting, and the
+    consenting share of its households (Fraction 0..1, None for an empty building)."""
+
+    building: str
+    households: int
+    answered: int
+    consenting: int
+
+    @property
+    def rate(self) -> Fraction | None:
+        """Consenting households / households of the building."""
+        return Fraction(self.consenting, self.households) if self.households else None
+
+
+def per_building(households: Sequence[tuple[int, str]], answers: Mapping[int, bool]) -> list[BuildingConsent]:
+    """Consent per building, buildings in the order they first appear in ``households``.
+
+    ``households``: (household id, building label) of the active register, in register order;
+    ``answers``: household id -> consent. Shows the squad where to knock on doors next.
+    """
+    order: list[str] = []
+    counts: dict[str, list[int]] = {}
+    for hid, building in households:
+        if building not in counts:
+            order.append(building)
+            counts[building] = [0, 0, 0]
+        c = counts[building]
+        c[0] += 1
+        if hid in answers:
+            c[1] += 1
+            c[2] += 1 if answers[hid] else 0
+    return [BuildingConsent(b, *counts[b]) for b in order]

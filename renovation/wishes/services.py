@@ -149,17 +149,18 @@ def answer(user: User, project: Project, household: Household, *, consent: bool,
 
 @dataclass(frozen=True)
 class SurveyResults:
-    """What the results page shows: consent figures, ranked wishes, households not reached."""
+    """What the results page shows: consent figures, ranked wishes, households not reached, per building."""
 
     figures: rules.ConsentFigures
     ranked: list[rules.RankedWish]
     not_reached_count: int
     not_reached: list[Household]
+    by_building: list[rules.BuildingConsent]
 
 
 def survey_results(project: Project, survey: WishSurvey | None) -> SurveyResults:
-    """Consent rate (households and m²) against GATE_WISH_CONSENT_RATE, the ranked wish list and the
-    first NOT_REACHED_LIMIT households not yet reached. Four statements whatever the compound size."""
+    """Consent rate (households and m²) against GATE_WISH_CONSENT_RATE, the ranked wish list, the
+    per-building breakdown and the first NOT_REACHED_LIMIT households not yet reached. Four statements whatever the compound size."""
     households = compound_households(project)
     responses = []
     if survey is not None:
@@ -173,5 +174,7 @@ def survey_results(project: Project, survey: WishSurvey | None) -> SurveyResults
     count, first_ids = rules.not_reached([h.id for h in households], [r.household_id for r in responses],
                                          NOT_REACHED_LIMIT)
     by_id = {h.id: h for h in households}
+    answers = {r.household_id: r.consent for r in responses}
+    by_building = rules.per_building([(h.id, h.building.number) for h in households], answers)
     return SurveyResults(figures=figures, ranked=ranked, not_reached_count=count,
-                         not_reached=[by_id[i] for i in first_ids])
+                         not_reached=[by_id[i] for i in first_ids], by_building=by_building)

@@ -41,3 +41,12 @@ def test_ranked_wishes_most_wanted_first_ties_in_catalogue_order():
 
 def test_not_reached_in_register_order():
     assert rules.not_reached([5, 3, 9, 1], [3], limit=2) == (3, [5, 9])
+
+
+def test_per_building_breakdown():
+    # building A: households 1, 2, 3 (1 agrees, 2 refuses, 3 silent); building B: 4 agrees, 5 silent
+    rows = rules.per_building([(1, "1号楼"), (2, "1号楼"), (3, "1号楼"), (4, "2号楼"), (5, "2号楼")],
+                              {1: True, 2: False, 4: True, 99: True})
+    assert [(b.building, b.households, b.answered, b.consenting) for b in rows] == [
+        ("1号楼", 3, 2, 1), ("2号楼", 2, 1, 1)]
+    assert rows[0].rate == Fraction(1, 3) and rows[1].rate == Fraction(1, 2)

@@ -111,11 +111,17 @@ def test_results_figures_on_the_world(client, world, login, survey_a):
     # ranked: gas 7 (hh0 + 6 paper), road 2 (hh0, hh1), lift 0
     assert [(w.name, w.count) for w in res.ranked] == [("天然气入户", 7), ("道路改造", 2), ("加装电梯", 0)]
     assert res.not_reached_count == 4 and [h.id for h in res.not_reached] == [h.id for h in hh[8:]]
+    # per building: 1号楼 = hh0..hh5 (6 answered, 5 agree: hh1 refused), 2号楼 = hh6..hh11 (hh6, hh7 agree)
+    assert [(b.building, b.households, b.answered, b.consenting) for b in res.by_building] == [
+        ("1号楼", 6, 6, 5), ("2号楼", 6, 2, 2)]
 
     login("squad_a")
     html = client.get(f"/wishes/project/{pa.id}/results").get_data(as_text=True)
     assert "7 / 12" in html and "58.3%" in html and "600.00 / 1,000.00" in html and "60.0%" in html
     assert "未达到 66.7% 的门槛" in html and "尚未填写的住户（4 户）" in html
+    table = html.split('id="by-building"')[1].split("</table>")[0]
+    assert "<td>1号楼</td><td class=\"text-end\">6</td><td class=\"text-end\">6</td><td class=\"text-end\">5</td>" in table
+    assert "83.3%" in table and "33.3%" in table  # 5/6 and 2/6
 
     # one more consenting household: 8/12 = 2/3 exactly meets the 2/3 gate; area 680/1,000 = 68.0%
     services.answer(world["squad_a"], pa, hh[8], consent=True, item_ids=[], comment=None, channel=Channel.PAPER)
