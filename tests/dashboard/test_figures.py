@@ -101,3 +101,16 @@ def test_squad_member_sees_assigned_projects_only(jurisdiction):
     board = services.dashboard(jurisdiction["squad_a"], TODAY)
     assert [r.compound_name for r in board.rows] == ["测试A小区"]
     assert board.households == 12 and board.budget == Decimal("300000")
+
+
+def test_answers_of_moved_out_households_do_not_count(jurisdiction):
+    from renovation.extensions import db
+    from renovation.org.models import HouseholdStatus
+
+    # A's first household answered "agree" and moves out: A has 11 households, 8 consenting
+    jurisdiction["households_a"][0].status = HouseholdStatus.MOVED_OUT
+    db.session.commit()
+    board = services.dashboard(jurisdiction["leader_a"], TODAY)
+    a = next(r for r in board.rows if r.compound_name == "测试A小区")
+    assert (a.households, a.answered, a.consenting) == (11, 9, 8)
+    assert (board.consenting, board.surveyed_households) == (23, 27)
