@@ -122,7 +122,7 @@ def item_rows(project: Project, today: date | None = None) -> list[ItemRow]:
     items = db.session.scalars(
         select(ProjectItem).where(ProjectItem.project_id == project.id,
                                   ProjectItem.status == ProjectItemStatus.ADOPTED)
-        .options(selectinload(ProjectItem.contractor)).order_by(ProjectItem.sort_order, ProjectItem.id))
+        .options(joinedload(ProjectItem.contractor)).order_by(ProjectItem.sort_order, ProjectItem.id))
     rows = []
     for item in items:
         planned = rules.planned_percent(item.planned_start, item.planned_end, today)

@@ -38,11 +38,13 @@ def test_progress_130_is_refused_and_nothing_written(client, site, login):
 
 def test_non_image_upload_is_refused_and_nothing_written(client, site, login, app):
     login("squad_a")
+    folder = Path(app.config["UPLOAD_FOLDER"])   # shared by the session's tests: compare before and after
+    files_before = set(folder.rglob("*"))
     resp = _post(client, site["gas"], percent="40", photo=(io.BytesIO(b"%PDF-1.4 not a photo"), "report.pdf"))
     assert resp.status_code == 400
     assert "“report.pdf”不是可识别的图片" in resp.get_data(as_text=True)
     _nothing_written(site["gas"])
-    assert not any(Path(app.config["UPLOAD_FOLDER"]).rglob("*.pdf"))
+    assert set(folder.rglob("*")) == files_before
 
 
 def test_rotated_exif_jpeg_is_stored_upright_and_shown_in_history(client, site, login, app):
