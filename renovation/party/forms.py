@@ -78,13 +78,19 @@ class MeetingForm(ZhForm):
     agenda = TextAreaField("议程", validators=[Optional(), Length(max=2000)])
     minutes = TextAreaField("会议纪要", validators=[Optional(), Length(max=5000)])
 
-    def validate_attendees(self, field):
+    def validate(self, extra_validators=None) -> bool:
         """A head count or a list of those present is needed, and no more than expected."""
-        count = len(self.present.data) if self.present.data else field.data
+        ok = super().validate(extra_validators)
+        if not ok:
+            return False
+        count = len(self.present.data) if self.present.data else self.attendees.data
         if count is None:
-            raise ValidationError("请勾选出席人员或填写实到人数。")
-        if self.expected.data and count > self.expected.data:
-            raise ValidationError("实到人数不能多于应到人数。")
+            self.attendees.errors.append("请勾选出席人员或填写实到人数。")
+            return False
+        if count > self.expected.data:
+            self.attendees.errors.append("实到人数不能多于应到人数。")
+            return False
+        return True
 
 
 class DecisionForm(ZhForm):

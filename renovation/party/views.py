@@ -57,7 +57,7 @@ def _meeting_form(branch, formdata=True) -> MeetingForm:
     return form
 
 
-def _branch_page(project, branch, status=200, **forms):
+def _branch_page(project, branch, status=200, messages=(), **forms):
     can_edit = can_edit_project(current_user, project)
     if branch is None:
         return render_template("party/branch.html", project=project, branch=None, can_edit=can_edit,
@@ -74,7 +74,7 @@ def _branch_page(project, branch, status=200, **forms):
         "party/branch.html", project=project, branch=branch, can_edit=can_edit, today=today,
         form=forms.get("form") or _meeting_form(branch, formdata=False), posts=services.posts_of(branch),
         tasks=tasks, overdue={t.id for t in tasks if rules.is_task_overdue(t.deadline, t.done_on, today)},
-        rules=rules, counts=services.activity_counts(project, None, None),
+        rules=rules, counts=services.activity_counts(project, None, None), messages=messages,
         attended=sum(m.attendees for m in meetings), expected=sum(m.expected for m in meetings),
     ), status
 
@@ -114,6 +114,8 @@ def create_branch(project_id: int):
     if not can_edit_project(current_user, project):
         abort(403)
     form = BranchForm()
+    if branch is not None:
+        return _branch_page(project, branch, 400, messages=["本项目已成立临时党支部。"])
     if form.validate_on_submit():
         try:
             services.create_branch(project, current_user, name=form.name.data, founded_on=form.founded_on.data,
