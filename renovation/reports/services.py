@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app, render_template
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from renovation.accounts.models import ProjectAssignment, Role, User
@@ -843,14 +843,14 @@ def build_summary_context(scope_name: str, projects_stmt, today: date) -> dict:
     open_p: dict[int, int] = {}
     overdue_p: dict[int, int] = {}
     if ids:
-        for pid, deadline, n in db.session.execute(
-            select(ProblemReport.project_id, ProblemReport.deadline < today, func.count(ProblemReport.id))
+        for pid, n, late in db.session.execute(
+            select(ProblemReport.project_id, func.count(ProblemReport.id),
+                   func.coalesce(func.sum(case((ProblemReport.deadline < today, 1), else_=0)), 0))
             .where(ProblemReport.project_id.in_(ids), ProblemReport.status.in_(OPEN_PROBLEM_STATUSES))
-            .group_by(ProblemReport.project_id, ProblemReport.deadline < today)
+            .group_by(ProblemReport.project_id)
         ):
-            open_p[pid] = open_p.get(pid, 0) + n
-            if deadline:
-                overdue_p[pid] = overdue_p.get(pid, 0) + n
+            open_p[pid] = n
+            overdue_p[pid] = int(late)
     rows = []
     for project, compound, community, subdistrict in found:
         its = items.get(project.id, [])

@@ -12,15 +12,9 @@ from pypdf import PdfReader
 from renovation.core.pdf import RestrictedURLFetcherError, make_url_fetcher, render_pdf
 from renovation.reports import services
 from renovation.reports.views import content_disposition
-from tests.reports.data import HOSTILE_TITLE, add_report_data
+from tests.reports.data import HOSTILE_TITLE
 
 TODAY = date(2026, 11, 29)
-
-
-@pytest.fixture
-def report_world(app, world):
-    extra = add_report_data(world, app.config["UPLOAD_FOLDER"])
-    return {**world, **extra}
 
 
 def _pdf_text(data: bytes) -> str:
