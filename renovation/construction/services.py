@@ -144,10 +144,11 @@ def _step(problem: ProblemReport, user: User, to: ProblemStatus, note: str | Non
     return step
 
 
-def _tell_reporter(problem: ProblemReport, actor: User, to: ProblemStatus) -> None:
-    """The reporter is told of every step taken by someone else (in-app notification, no e-mail/SMS)."""
+def _tell_reporter(problem: ProblemReport, actor: User, to: ProblemStatus) -> Notification | None:
+    """The reporter is told of every step taken by someone else (in-app notification, no e-mail/SMS);
+    returns the notification added, None when there is nobody to tell."""
     if problem.reporter_id is None or problem.reporter_id == actor.id:
-        return
+        return None
     title = problem.title if len(problem.title) <= 40 else problem.title[:39] + "…"
     if to is ProblemStatus.REPORTED:
         text = f"检查发现的问题“{title}”已登记。"
@@ -161,8 +162,10 @@ def _tell_reporter(problem: ProblemReport, actor: User, to: ProblemStatus) -> No
         text = f"您反映的问题“{title}”已核验关闭。"
     else:
         text = f"您反映的问题“{title}”已重新打开，等待重新交办。"
-    db.session.add(Notification(user_id=problem.reporter_id, project_id=problem.project_id, problem_id=problem.id,
-                                message=text[:255]))
+    note = Notification(user_id=problem.reporter_id, project_id=problem.project_id, problem_id=problem.id,
+                        message=text[:255])
+    db.session.add(note)
+    return note
 
 
 def report_problem(project: Project, user: User, title: str, description: str | None = None, *,
@@ -440,7 +443,7 @@ def can_inspect(user: User, project: Project) -> bool:
 
 def record_inspection(project: Project, user: User, template: ChecklistTemplate, inspected_on: date,
                       results: list[LineResult], *, project_item_id: int | None = None,
-                      location: str | None = None, note: str | None = None) -> Inspection:
+                      location: str | None = None, note: str | None = None, today: date | None = None) -> Inspection:
     """Record an inspection against ``template``: pass/fail per line with a note; each failed line opens
     a problem report by itself (status reported, reporter = the inspector, linked to the inspection).
 
@@ -451,7 +454,7 @@ def record_inspection(project: Project, user: User, template: ChecklistTemplate,
     if not can_inspect(user, project):
         raise PermissionDenied("只有本小区的居民监督员或本项目专班可以登记检查。")
     _require_construction(project)
-    if inspected_on > local_today():
+    if inspected_on > (today or local_today()):
         raise DomainError("检查日期不能晚于今天。")
     lines = {line.id: line for line in template.lines}
     given = {line_id: (ok, (n or "").strip() or None) for line_id, ok, n in results}
