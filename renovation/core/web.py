@@ -2,6 +2,7 @@
 
 import re
 from decimal import Decimal
+from urllib.parse import parse_qsl
 
 from flask import Flask, Request, flash, jsonify, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -9,6 +10,7 @@ from sqlalchemy.exc import DataError
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
+from werkzeug.utils import cached_property
 
 from renovation.core.errors import DomainError
 from renovation.core.timeutil import format_date, format_datetime
@@ -46,7 +48,15 @@ def strip_control_chars(value: str) -> str:
 
 
 class CleanRequest(Request):
-    """A request whose form fields are free of control characters, for every form of the app at once."""
+    """A request whose form fields and URL parameters are free of control characters, for every form
+    and filter of the app at once (PostgreSQL refuses NUL in a query parameter with an error)."""
+
+    @cached_property
+    def args(self) -> ImmutableMultiDict:
+        return ImmutableMultiDict(
+            (k, strip_control_chars(v))
+            for k, v in parse_qsl(self.query_string.decode(), keep_blank_values=True,
+                                  errors="werkzeug.url_quote"))
 
     def _load_form_data(self) -> None:
         super()._load_form_data()
