@@ -32,6 +32,7 @@ class Period:
     end: date | None
     label: str
     key: str
+    short: str = ""
 
     @property
     def is_whole(self) -> bool:
@@ -53,7 +54,7 @@ def _cn(day: date) -> str:
 
 def whole_project() -> Period:
     """The whole project up to the report day."""
-    return Period("all", None, None, "项目全过程", "all")
+    return Period("all", None, None, "项目全过程", "all", "项目全过程")
 
 
 def week_of(day: date) -> Period:
@@ -62,14 +63,16 @@ def week_of(day: date) -> Period:
     end = start + timedelta(days=6)
     iso = start.isocalendar()
     return Period("week", start, end, f"{_cn(start)}至{_cn(end)}（{iso.year}年第{iso.week}周）",
-                  f"{iso.year}-W{iso.week:02d}")
+                  f"{iso.year}-W{iso.week:02d}",
+                  f"{iso.year}年第{iso.week}周（{start.month}.{start.day}–{end.month}.{end.day}）")
 
 
 def month_of(day: date) -> Period:
     """The calendar month holding ``day``."""
     start = day.replace(day=1)
     end = day.replace(day=calendar.monthrange(day.year, day.month)[1])
-    return Period("month", start, end, f"{day.year}年{day.month}月", f"{day.year}-{day.month:02d}")
+    return Period("month", start, end, f"{day.year}年{day.month}月", f"{day.year}-{day.month:02d}",
+                  f"{day.year}年{day.month}月")
 
 
 def parse_period(kind: str | None, day: str | None, today: date) -> Period:

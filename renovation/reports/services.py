@@ -708,7 +708,8 @@ def build_report_context(project: Project, today: date, period: Period | None = 
     current = project.stage.index
     return {
         "today": today,
-        "period": {"kind": period.kind, "key": period.key, "label": period.label, "start": period.start,
+        "period": {"kind": period.kind, "key": period.key, "label": period.label, "short": period.short,
+                   "start": period.start,
                    "end": period.end, "is_whole": period.is_whole},
         "project": {
             "id": project.id,

@@ -67,7 +67,8 @@ def test_week_report_download(client, login, report_world, monkeypatch):
     assert resp.status_code == 200 and resp.data.startswith(b"%PDF-")
     assert quote("测试A小区-进度报告-2026-W48-2026-11-29.pdf", safe="") in resp.headers["Content-Disposition"]
     text = squash("".join(pdf_pages(resp.data)))
-    assert "2026年11月23日至2026年11月29日（2026年第48周）" in text  # cover and page headers
+    assert "2026年11月23日至2026年11月29日（2026年第48周）" in text  # on the cover
+    assert text.count("测试A小区·老旧小区改造项目进度报告2026年第48周（11.23–11.29）") == len(pdf_pages(resp.data)) - 1
     assert "本期新发现" in text and "本期会议" not in text  # no meeting that week: the list is left out
 
 

@@ -15,6 +15,7 @@ def test_week_is_monday_to_sunday():
     # 2020-10-21 is a Wednesday of ISO week 43: Monday 10-19 to Sunday 10-25.
     assert (p.kind, p.start, p.end, p.key) == ("week", date(2020, 10, 19), date(2020, 10, 25), "2020-W43")
     assert p.label == "2020年10月19日至2020年10月25日（2020年第43周）"
+    assert p.short == "2020年第43周（10.19–10.25）"  # in the page headers
     assert p.contains(date(2020, 10, 19)) and p.contains(date(2020, 10, 25))
     assert not p.contains(date(2020, 10, 18)) and not p.contains(date(2020, 10, 26)) and not p.contains(None)
 
