@@ -266,7 +266,15 @@ def test_demo_report_renders(app):
     # one problem overdue, by weeks (27 days: deadline 2020-09-24 on the story day 2020-10-21), not years
     assert ctx["problems"]["overdue"] == 1
     assert [p["overdue_days"] for p in ctx["problems"]["listed"] if p["overdue"]] == [27]
+    # the other areas' demo data reaches the report: site logs, Party tasks and activities, aftercare
+    assert ctx["site_logs"]["days"] > 0 and ctx["site_logs"]["inspections"]["held"] == 2
+    assert ctx["party"]["activity_counts"]["total"] == 41 and ctx["party"]["tasks"] and ctx["party"]["posts"]
+    assert ctx["aftercare"]["handover"] and ctx["aftercare"]["property"] and ctx["aftercare"]["repairs"]["total"] == 8
+    assert ctx["aftercare"]["activities"] and len(ctx["photos"]) == 10
     text = _squash(_pdf_text(data))
+    for needed in ("施工日志摘要", "会议决定事项落实情况", "党员先锋岗", "党员活动", "资产移交", "物业管理", "居民报修",
+                   "社区活动", "现场照片（10张）"):
+        assert needed in text, needed
     for needed in ("嵩岳小区", "住户1,128户", "一、基本情况", "二、阶段进程", "三、居民决策", "四、施工进度",
                    "五、问题整改", "六、党建工作", "七、改造后管理", "八、下一步工作", "填报单位（盖章）"):
         assert needed in text, needed
