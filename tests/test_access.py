@@ -21,7 +21,7 @@ from renovation.core.uploads import save_image
 from renovation.extensions import db
 from renovation.planning.models import Objection, Plan
 from renovation.projects.models import ProjectItemStatus
-from renovation.voting.models import Ballot, BallotItem, BallotStatus, Choice
+from renovation.voting.models import Ballot, BallotItem, BallotStatus, Choice, Vote
 from renovation.voting.services import cast_vote
 from renovation.wishes.models import WishSurvey
 from tests.factories import csrf_from
@@ -167,3 +167,65 @@ def test_post_routes_refuse_outsiders(endpoint, app, client, objects, login, log
         assert client.post(url, data={"csrf_token": token}).status_code == 403, (endpoint, user)
         logout()
     assert db.session.scalar(select(func.count(AuditLog.id))) == before
+
+
+# Object-level checks: the right role on the wrong object. Ids of compound B's objects (or of another
+# household in A) are put in URLs of A; every row is (user, endpoint, url arguments, expected status).
+@pytest.fixture
+def other_objects(world, app, objects):
+    """Objects of compound B (problem, upload, item, household) and a vote by another household of A."""
+    from renovation.projects.models import ProjectItem
+
+    pb = world["project_b"]
+    problem_b = ProblemReport(project_id=pb.id, title="B小区路灯不亮", reporter_id=world["resident_b"].id)
+    item_b = ProjectItem(project=pb, catalogue_item=world["catalogue"][1], name="道路改造", sort_order=0)
+    db.session.add_all([problem_b, item_b])
+    buf = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(buf, "JPEG")
+    upload_b = save_image(buf.getvalue(), "B.jpg", app.config["UPLOAD_FOLDER"], project_id=pb.id,
+                          user=world["squad_other"])
+    ballot = db.session.get(Ballot, objects["ballot_id"])
+    item = db.session.scalars(select(BallotItem).where(BallotItem.ballot_id == ballot.id)).first()
+    vote_a2 = cast_vote(world["resident_a2"], ballot, world["households_a"][1], {item.id: Choice.AGAINST})
+    db.session.commit()
+    return {"problem_b": problem_b.id, "item_b": item_b.id, "upload_b": upload_b.id, "vote_a2": vote_a2.id,
+            "household_b": world["households_b"][0].id}
+
+
+OBJECT_CHECKS = [
+    # another household's receipt, same compound: personal
+    ("resident_a", "voting.receipt", {"vote_id": "vote_a2"}, 403),
+    ("resident_a2", "voting.receipt", {"vote_id": "vote_a2"}, 200),
+    # B's photo and problem: only those who see B
+    ("squad_a", "core.upload_file", {"upload_id": "upload_b", "variant": "thumb"}, 403),
+    ("squad_other", "core.upload_file", {"upload_id": "upload_b", "variant": "thumb"}, 200),
+    ("leader_a", "construction.problem", {"problem_id": "problem_b"}, 403),
+    ("resident_b", "construction.problem", {"problem_id": "problem_b"}, 200),
+    # B's item or household through A's project (whose squad squad_a is): not found under A
+    ("squad_a", "planning.edit_item", {"project_id": "project_id", "item_id": "item_b"}, 404),
+    ("squad_a", "org.edit_household", {"project_id": "project_id", "household_id": "household_b"}, 404),
+]
+
+
+@pytest.mark.parametrize("user,endpoint,args,expected", OBJECT_CHECKS)
+def test_object_level_checks(user, endpoint, args, expected, app, client, objects, other_objects, login):
+    from flask import url_for
+
+    ids = {**objects, **other_objects}
+    with app.test_request_context():
+        url = url_for(endpoint, **{k: (ids[v] if v in ids else v) for k, v in args.items()})
+    login(user)
+    assert client.get(url).status_code == expected, (user, url)
+
+
+def test_a_resident_cannot_vote_for_another_household(client, world, objects, login):
+    ballot_id = objects["ballot_id"]
+    item = db.session.scalars(select(BallotItem).where(BallotItem.ballot_id == ballot_id)).first()
+    login("resident_a")
+    token = csrf_from(client.get(f"/voting/{ballot_id}/vote").get_data(as_text=True))
+    before = db.session.scalar(select(func.count()).select_from(Vote))
+    resp = client.post(f"/voting/{ballot_id}/vote", data={
+        "csrf_token": token, "household_id": str(world["households_a"][1].id), f"item_{item.id}": "agree",
+        "step": "confirm"})
+    assert resp.status_code == 403 and "您只能为自己的房屋投票" in resp.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Vote)) == before
