@@ -9,7 +9,7 @@ PORT ?= 5000
 # subsetting), a Simplified Chinese font; python3-venv for the virtual environment.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fontconfig python3-venv
 
-.PHONY: run test system-deps venv db demo serve lint clean
+.PHONY: run test system-deps venv db demo serve backup lint clean
 
 run: venv db demo ## Serve the app on http://127.0.0.1:5000 with the demo data (SQLite by default)
 	@echo "打开 http://$(HOST):$(PORT) 用上面的账号登录。"
@@ -40,8 +40,14 @@ db: venv ## Apply the database migrations
 demo: db ## Load the demo data (idempotent) and print the logins
 	$(FLASK) demo load
 
-serve: venv db ## Production-style server (gunicorn); set RENOVATION_DATABASE_URL and RENOVATION_SECRET_KEY
+serve: venv ## Production server (gunicorn, docs/deploy.md): needs RENOVATION_DATABASE_URL (PostgreSQL) and RENOVATION_SECRET_KEY
+	@test -n "$$RENOVATION_DATABASE_URL" || { echo "请设置 RENOVATION_DATABASE_URL（PostgreSQL），见 docs/deploy.md" >&2; exit 1; }
+	@test -n "$$RENOVATION_SECRET_KEY" || { echo "请设置 RENOVATION_SECRET_KEY（随机长字符串），见 docs/deploy.md" >&2; exit 1; }
+	$(FLASK) db upgrade
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+
+backup: venv ## Back up the database to backups/ (PostgreSQL: pg_dump; SQLite: backup API)
+	$(FLASK) backup backups/renovation-$$(date +%Y%m%d-%H%M%S).dump
 
 lint: venv
 	$(VENV)/bin/ruff check renovation tests

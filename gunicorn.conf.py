@@ -1,10 +1,21 @@
 """gunicorn settings for production: `make serve` or `gunicorn -c gunicorn.conf.py wsgi:app`.
 
 Override with environment variables: RENOVATION_BIND (default 127.0.0.1:8000), RENOVATION_WORKERS.
+Production defaults set here unless already in the environment (docs/deploy.md):
+- RENOVATION_SESSION_COOKIE_SECURE=1: cookies only over HTTPS (nginx terminates TLS);
+- RENOVATION_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379: failed-login counts shared by every worker;
+- RENOVATION_LOG_JSON=1: one JSON object per log line, with the request id;
+- RENOVATION_PROXY_COUNT=1: trust X-Forwarded-For/-Proto from the one nginx in front.
 """
 
 import multiprocessing
 import os
+
+for _name, _value in (("RENOVATION_SESSION_COOKIE_SECURE", "1"),
+                      ("RENOVATION_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379"),
+                      ("RENOVATION_LOG_JSON", "1"),
+                      ("RENOVATION_PROXY_COUNT", "1")):
+    os.environ.setdefault(_name, _value)
 
 bind = os.environ.get("RENOVATION_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("RENOVATION_WORKERS", multiprocessing.cpu_count() * 2 + 1))
