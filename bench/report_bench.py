@@ -16,7 +16,7 @@ prints:
    of a cache hit against a render.
 
 Times are the best of ``--repeat`` runs after a warm-up (font loading is a one-off per process, done at
-worker start in production: renovation/core/cli.py's warm-up). Ratios use CPU time (time.process_time of
+worker start in production: gunicorn.conf.py's post_fork warm-up). Ratios use CPU time (time.process_time of
 the rendering process), which other jobs on the machine do not inflate; wall times are printed too.
 """
 
