@@ -21,7 +21,7 @@ from renovation.core.uploads import save_image
 from renovation.extensions import db
 from renovation.planning.models import Objection, Plan
 from renovation.projects.models import ProjectItemStatus
-from renovation.voting.models import Ballot, BallotItem, BallotStatus, Choice, Vote
+from renovation.voting.models import Ballot, BallotItem, BallotObjection, BallotStatus, Choice, Vote
 from renovation.voting.services import cast_vote
 from renovation.wishes.models import WishSurvey
 from tests.factories import csrf_from
@@ -50,6 +50,9 @@ def objects(world, app):
     db.session.add_all([objection, problem])
     db.session.flush()
     vote = cast_vote(world["resident_a"], ballot, world["households_a"][0], {bi.id: Choice.AGREE})
+    ballot_objection = BallotObjection(ballot_id=ballot.id, household_id=world["households_a"][0].id,
+                                       author_name="居民甲", content="对结果有异议")
+    db.session.add(ballot_objection)
     buf = io.BytesIO()
     Image.new("RGB", (10, 10)).save(buf, "JPEG")
     upload = save_image(buf.getvalue(), "照片.jpg", app.config["UPLOAD_FOLDER"], project_id=pa.id,
@@ -63,10 +66,14 @@ def objects(world, app):
     inspection = Inspection(project_id=pa.id, template_id=template.id, inspected_on=utcnow().date())
     db.session.add(inspection)
     db.session.commit()
-    return {"template_id": template.id, "inspection_id": inspection.id,
-            "project_id": pa.id, "item_id": world["items_a"][1].id, "ballot_id": ballot.id, "vote_id": vote.id,
+    from tests.aftercare.factories import aftercare_objects  # aftercare and Party branch (issue 5)
+
+    extra = aftercare_objects(world)
+    return {**extra, "project_id": pa.id, "template_id": template.id, "inspection_id": inspection.id, "item_id": world["items_a"][1].id, "ballot_id": ballot.id, "vote_id": vote.id,
             "problem_id": problem.id, "objection_id": objection.id, "upload_id": upload.id, "variant": "thumb",
-            "filename": "css/app.css", "household_id": world["households_a"][3].id, "token": "t" * 24}
+            "filename": "css/app.css", "household_id": world["households_a"][3].id, "token": "t" * 24,
+            "ballot_objection_id": ballot_objection.id,
+            "owner_id": world["households_a"][0].owner_id}
 
 
 # Expected status per user, in USERS order. 302 for anonymous = sent to the login page; residents and
@@ -75,6 +82,12 @@ def objects(world, app):
 GET_MATRIX = {
     #                              anon res_a res_b sup_a sq_a sq_o ld_a ld_o admin
     "accounts.login":            [200, 302, 302, 302, 302, 302, 302, 302, 302],
+    "accounts.privacy_notice":   [200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "admin.index":               [302, 403, 403, 403, 403, 403, 403, 403, 200],
+    "admin.audit_log":           [302, 403, 403, 403, 403, 403, 200, 200, 200],
+    "admin.owners":              [302, 403, 403, 403, 403, 403, 403, 403, 200],
+    "admin.owner":               [302, 403, 403, 403, 403, 403, 403, 403, 200],
+    "admin.export_owner":        [401, 403, 403, 403, 403, 403, 403, 403, 200],
     "core.health":               [200, 200, 200, 200, 200, 200, 200, 200, 200],
     "static":                    [200, 200, 200, 200, 200, 200, 200, 200, 200],
     "dashboard.index":           [302, 302, 302, 302, 200, 200, 200, 200, 200],
@@ -90,6 +103,8 @@ GET_MATRIX = {
     "voting.receipt":            [302, 200, 403, 403, 200, 403, 403, 403, 200],
     "voting.new":                [302, 403, 403, 403, 200, 403, 403, 403, 200],
     "voting.paper":              [302, 403, 403, 403, 200, 403, 403, 403, 200],
+    "voting.proxy":              [302, 403, 403, 403, 200, 403, 403, 403, 200],
+    "voting.lookup":             [302, 200, 200, 200, 200, 200, 200, 200, 200],
     "planning.show":             [302, 200, 403, 200, 200, 403, 200, 403, 200],
     "planning.edit_item":        [302, 403, 403, 403, 200, 403, 403, 403, 200],
     "construction.show":         [302, 200, 403, 200, 200, 403, 200, 403, 200],
@@ -107,20 +122,41 @@ GET_MATRIX = {
     "construction.import_progress": [302, 403, 403, 403, 200, 403, 403, 403, 200],
     "aftercare.facilities":      [302, 200, 403, 200, 200, 403, 200, 403, 200],
     "party.branch":              [302, 403, 403, 403, 200, 403, 200, 403, 200],
+    # aftercare and Party branch (issue 5): residents see facilities, handovers, property, activities and
+    # only their own repair requests; survey results and branch records are for staff and leaders.
+    "aftercare.edit_facility":   [302, 403, 403, 403, 200, 403, 403, 403, 200],
+    "aftercare.handovers":       [302, 200, 403, 200, 200, 403, 200, 403, 200],
+    "aftercare.handover":        [302, 200, 403, 200, 200, 403, 200, 403, 200],
+    "aftercare.property_management": [302, 200, 403, 200, 200, 403, 200, 403, 200],
+    "aftercare.repair_targets":  [302, 403, 403, 403, 403, 403, 403, 403, 200],
+    "aftercare.repairs":         [302, 200, 403, 200, 200, 403, 200, 403, 200],
+    "aftercare.new_repair":      [302, 200, 403, 200, 403, 403, 403, 403, 403],
+    "aftercare.repair":          [302, 200, 403, 403, 200, 403, 200, 403, 200],
+    "aftercare.activities":      [302, 200, 403, 200, 200, 403, 200, 403, 200],
+    "aftercare.satisfaction":    [302, 403, 403, 403, 200, 403, 200, 403, 200],
+    "aftercare.rate":            [302, 200, 403, 200, 403, 403, 403, 403, 403],
+    "party.manage":              [302, 403, 403, 403, 200, 403, 200, 403, 200],
+    "party.meeting":             [302, 403, 403, 403, 200, 403, 200, 403, 200],
+    "party.activities":          [302, 403, 403, 403, 200, 403, 200, 403, 200],
     "reports.project_pdf":       [302, 403, 403, 403, 200, 403, 200, 403, 200],
+    "reports.summary_pdf":       [302, 403, 403, 403, 403, 403, 200, 200, 200],
     "org.households":            [302, 403, 403, 403, 200, 403, 200, 403, 200],
     "org.add_household":         [302, 403, 403, 403, 200, 403, 403, 403, 200],
     "org.edit_household":        [302, 403, 403, 403, 200, 403, 403, 403, 200],
     "org.import_roster":         [302, 403, 403, 403, 200, 403, 403, 403, 200],
 }
 POST_ONLY = {
-    "accounts.logout", "construction.assign", "construction.record_acceptance", "construction.rectify",
+    "accounts.logout", "admin.erase_owner", "construction.assign", "construction.record_acceptance", "construction.rectify",
     "construction.reopen", "construction.verify", "planning.add_contractor", "planning.add_milestone",
     "planning.answer_objection", "planning.approve", "planning.create", "planning.enter_objection",
     "planning.post_notice", "planning.submit_objection", "projects.move_stage", "voting.close", "voting.open",
     "wishes.close", "wishes.open",
+    "org.move_out", "org.reinstate", "org.confirm_import", "voting.publish", "voting.object",
+    "voting.answer_objection",
     "construction.read_notifications", "construction.apply_import",
-    "org.move_out", "org.reinstate", "org.confirm_import",
+    "aftercare.sign_handover", "aftercare.add_handover_document", "aftercare.handle_repair",
+    "aftercare.open_survey", "aftercare.close_survey", "party.create_branch", "party.add_member", "party.add_post",
+    "party.add_tag", "party.add_decision", "party.complete_task",
 }
 
 
