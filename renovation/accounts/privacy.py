@@ -52,8 +52,12 @@ def shown_name(user, name: str | None, *, project_id: int | None = None, househo
     return mask_name(name)
 
 
-def record_full_view(user: User, obj, *, fields: list[str], count: int = 1, project_id: int | None = None):
+def record_full_view(user: User, obj, *, fields: list[str], count: int = 1, project_id: int | None = None,
+                     household_ids: list[int] | None = None):
     """Write the audit row 'personal_data.view': ``user`` saw ``fields`` (e.g. ['phone', 'id_number'])
-    of ``count`` people in full on ``obj`` (an Owner, a Compound's roster page...). Flushes only."""
-    return audit.record(user, "personal_data.view", obj, after={"fields": fields, "count": count},
-                        project_id=project_id)
+    of ``count`` people in full on ``obj`` (an Owner, a Compound's roster page...), optionally listing the
+    ``household_ids`` shown (one row per page view, not one per household). Flushes only."""
+    after = {"fields": fields, "count": count}
+    if household_ids is not None:
+        after["household_ids"] = household_ids
+    return audit.record(user, "personal_data.view", obj, after=after, project_id=project_id)

@@ -108,11 +108,13 @@ class RegisterEntrance:
 
 @dataclass
 class RegisterBuilding:
-    """A building of the compound with its entrances by entrance_key."""
+    """A building of the compound with its entrances by entrance_key; ``floors`` its storeys above ground
+    (Building.floors, None when unknown)."""
 
     id: int
     number: str
     entrances: dict[str, RegisterEntrance] = field(default_factory=dict)
+    floors: int | None = None
 
 
 @dataclass
@@ -163,6 +165,10 @@ class Preview:
     rows: list[ImportRow]
     problems: list[Problem]
     columns: dict[str, str]
+    #: Set by services.apply_import once written: dwellings added, and registered dwellings whose data
+    #: really changed (rows identical to the register are not corrections).
+    added: int | None = None
+    corrected: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -194,7 +200,8 @@ def build_preview(table: Table, register: Register) -> Preview:
     """Check every row of ``table`` against ``register`` and list the problems (see module docstring).
 
     Problems: missing columns; building or entrance missing or not in the compound; room missing or twice
-    in the file; area not a positive number (m²); floor not a number; owner missing; phone or ID number
+    in the file; area not a positive number (m²); floor not a number, or above the building's storeys
+    (Building.floors, when known: room 701 in a 6-storey building); owner missing; phone or ID number
     mangled by Excel (scientific notation, digits lost) or of the wrong shape; unknown owner type.
     """
     rows = [(n, v) for n, v in table.rows if any(rules.cell_text(c) for c in v)]
@@ -266,6 +273,9 @@ def build_preview(table: Table, register: Register) -> Preview:
             floor = rules.floor_from_room(room)
             if floor is None:
                 bad("room", f"没有楼层列，且无法从房号“{room}”推出楼层。")
+        if floor is not None and building is not None and building.floors and floor > building.floors:
+            bad("floor" if text("floor") else "room",
+                f"{building.number}只有 {building.floors} 层，{room or '该房屋'}不可能在第 {floor} 层。")
         owner = text("owner")
         if not owner:
             bad("owner", "缺少业主姓名。")

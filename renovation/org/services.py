@@ -280,7 +280,7 @@ def register_snapshot(project: Project) -> importer.Register:
     """The compound's buildings, entrances and registered rooms as plain values. Three statements."""
     buildings = {}
     for b in compound_buildings(project):
-        rb = importer.RegisterBuilding(b.id, b.number)
+        rb = importer.RegisterBuilding(b.id, b.number, floors=b.floors)
         for e in b.entrances:
             rb.entrances[rules.entrance_key(e.number)] = importer.RegisterEntrance(e.id, e.number)
         buildings[rules.building_key(b.number)] = rb
@@ -343,6 +343,8 @@ def preview_import(user: User, project: Project, data: bytes, filename: str) -> 
 def apply_import(user: User, project: Project, data: bytes, filename: str) -> importer.Preview:
     """Check the file again against the register as it is now and write all of it, or nothing: new
     dwellings are added, registered ones corrected, each with an audit row, plus one 'roster.import' row.
+    A registered dwelling counts as corrected (and gets a 'household.import_update' row with before/after)
+    only when its data changed; the returned preview's ``added``/``corrected`` are those counts.
 
     Raises PermissionDenied, or DomainError (nothing written) when the file now has problems.
     """
@@ -354,6 +356,9 @@ def apply_import(user: User, project: Project, data: bytes, filename: str) -> im
     by_id = {h.id: h for h in db.session.scalars(select(Household).options(
         joinedload(Household.owner), joinedload(Household.building), joinedload(Household.entrance))
         .where(Household.compound_id == project.compound_id))}
+    # Snapshots before anything changes: _resolve_owner corrects the Owner row (phone, ID number) in place,
+    # and an owner may hold several dwellings of the file.
+    befores = {row.household_id: _snapshot(by_id[row.household_id]) for row in preview.rows if row.household_id}
     cache: dict = {}
     added = corrected = 0
     for row in preview.rows:
@@ -372,7 +377,7 @@ def apply_import(user: User, project: Project, data: bytes, filename: str) -> im
                                                               "file": filename[:100]}, project_id=project.id)
             added += 1
         else:
-            before = _snapshot(current)
+            before = befores[current.id]
             current.floor, current.area, current.owner = row.floor, row.area, owner
             current.voter_name = row.voter or row.owner
             if row.co_owners:
@@ -386,4 +391,5 @@ def apply_import(user: User, project: Project, data: bytes, filename: str) -> im
     audit.record(user, "roster.import", project, after={"file": filename[:100], "rows": len(preview.rows),
                                                         "added": added, "corrected": corrected},
                  project_id=project.id)
+    preview.added, preview.corrected = added, corrected
     return preview

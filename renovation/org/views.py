@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from renovation.accounts.privacy import record_full_view
 from renovation.core.forms import ZhForm
 from renovation.core.timeutil import local_today
 from renovation.extensions import db
@@ -67,11 +68,16 @@ def households(project_id: int):
     can_edit = can_edit_project(current_user, project)
     buildings = services.compound_buildings(project)
     entrances = next((b.entrances for b in buildings if b.id == building_id), [])
-    return render_template(
+    html = render_template(
         "org/households.html", project=project, page=page, buildings=buildings, entrances=entrances,
         building_id=building_id, entrance_id=entrance_id, status=status, q=q, can_edit=can_edit,
         phone=(lambda p: p or "") if can_edit else rules.mask_phone, OWNER_TYPE_LABELS=OWNER_TYPE_LABELS,
         HouseholdStatus=HouseholdStatus)
+    if can_edit and page.households:  # full phones shown: one audit row for the page (个人信息保护法)
+        record_full_view(current_user, project, fields=["name", "phone"], count=len(page.households),
+                         project_id=project.id, household_ids=[h.id for h in page.households])
+        db.session.commit()
+    return html
 
 
 @bp.route("/project/<int:project_id>/households/new", methods=["GET", "POST"])
@@ -118,10 +124,15 @@ def edit_household(project_id: int, household_id: int):
         db.session.commit()
         flash(f"已更正 {household.label}，原记录已保存在历史中。", "success")
         return redirect(url_for("org.edit_household", project_id=project.id, household_id=household.id))
-    return render_template("org/household_form.html", project=project, form=form, household=household,
+    html = render_template("org/household_form.html", project=project, form=form, household=household,
                            history=services.household_history(household),
                            move_form=MoveOutForm(formdata=None, on=local_today()), reinstate_form=ReinstateForm(formdata=None),
-                           HouseholdStatus=HouseholdStatus), 400 if form.errors else 200
+                           HouseholdStatus=HouseholdStatus)
+    if owner is not None:  # the form shows the owner's phone and ID number in full (个人信息保护法)
+        record_full_view(current_user, owner, fields=["name", "phone", "id_number"], project_id=project.id,
+                         household_ids=[household.id])
+        db.session.commit()
+    return html, 400 if form.errors else 200
 
 
 @bp.route("/project/<int:project_id>/households/<int:household_id>/move-out", methods=["POST"])
@@ -169,9 +180,15 @@ def import_roster(project_id: int):
         preview = services.preview_import(current_user, project, data, filename)
         token = services.store_import_file(_import_folder(), data, filename, project=project,
                                            user=current_user) if preview.ok else None
-        return render_template("org/import_preview.html", project=project, preview=preview, token=token,
+        html = render_template("org/import_preview.html", project=project, preview=preview, token=token,
                                filename=filename, confirm_form=ZhForm(), FIELD_LABELS=rules.FIELD_LABELS,
                                OWNER_TYPE_LABELS={t.value: label for t, label in OWNER_TYPE_LABELS.items()})
+        if preview.rows:  # the preview lists names, phones and ID numbers in full (个人信息保护法)
+            record_full_view(current_user, project, fields=["name", "phone", "id_number"],
+                             count=len(preview.rows), project_id=project.id,
+                             household_ids=[r.household_id for r in preview.rows if r.household_id])
+            db.session.commit()
+        return html
     return render_template("org/import.html", project=project, form=form,
                            aliases=rules.HEADER_ALIASES, FIELD_LABELS=rules.FIELD_LABELS), 400 if form.errors else 200
 
@@ -188,5 +205,7 @@ def confirm_import(project_id: int, token: str):
     preview = services.apply_import(current_user, project, data, filename)
     db.session.commit()
     services.discard_import_file(folder, token)
-    flash(f"导入完成：新增 {preview.new_count} 户，更正 {preview.update_count} 户。", "success")
+    unchanged = preview.update_count - preview.corrected
+    flash(f"导入完成：新增 {preview.added} 户，更正 {preview.corrected} 户"
+          + (f"，{unchanged} 户与花名册一致未改动" if unchanged else "") + "。", "success")
     return redirect(url_for("org.households", project_id=project.id))

@@ -1,0 +1,104 @@
+"""QA fixes of the register: an import that corrects a phone is audited with the true before/after and
+counted; rooms above the building's storeys are problems; full personal data views are logged.
+
+World (tests/factories.py): 测试A小区, 1号楼/2号楼 (floors=6) x 1单元/2单元 x rooms 101/201/301, each
+owner '测试A小区业主{b}-{e}-{r}' with phone 13800000000; squad_a is assigned to A's project.
+"""
+
+import io
+
+from sqlalchemy import func, select
+
+from renovation.core.models import AuditLog
+from renovation.extensions import db
+from renovation.org import services
+from renovation.org.models import Household
+from tests.factories import csrf_from
+
+HEADER = "楼号,单元,房号,建筑面积（㎡）,业主姓名,联系电话,身份证号,业主类型\n"
+# line 2: 2号楼1单元101 is registered (area 80.00, phone 13800000000): only the phone changes
+# line 3: 2号楼1单元401 is a new dwelling
+CSV = HEADER + ("2号楼,1单元,101,80.00,测试A小区业主2-1-1,13911112222,,业主\n"
+                "2号楼,1单元,401,70.00,新业主,13733334444,,业主\n")
+
+
+def _views():
+    return list(db.session.scalars(select(AuditLog).where(AuditLog.action == "personal_data.view")))
+
+
+def _upload(client, pid, data, name="r.csv"):
+    page = client.get(f"/org/project/{pid}/import")
+    return client.post(f"/org/project/{pid}/import", content_type="multipart/form-data",
+                       data={"csrf_token": csrf_from(page.get_data(as_text=True)), "file": (io.BytesIO(data), name)})
+
+
+def test_import_correcting_a_phone_is_audited_with_before_and_after(client, world, login):
+    login("squad_a")
+    pid = world["project_a"].id
+    html = _upload(client, pid, CSV.encode("utf-8")).get_data(as_text=True)
+    action = next(a for a in html.split('action="')[1:] if a.startswith(f"/org/project/{pid}/import/")).split('"')[0]
+    done = client.post(action, data={"csrf_token": csrf_from(html)}, follow_redirects=True)
+    assert "新增 1 户，更正 1 户。" in done.get_data(as_text=True)
+    h = db.session.scalar(select(Household).where(Household.entrance_id == world["project_a"].compound.buildings[1]
+                                                  .entrances[0].id, Household.room == "101"))
+    assert h.owner.phone == "13911112222"
+    upd = db.session.scalars(select(AuditLog).where(AuditLog.action == "household.import_update")).all()
+    assert len(upd) == 1 and upd[0].object_id == h.id
+    assert upd[0].before["phone"] == "13800000000" and upd[0].after["phone"] == "13911112222"
+    assert upd[0].before["area"] == upd[0].after["area"] == "80.00" and upd[0].after["line"] == 2
+    summary = db.session.scalar(select(AuditLog).where(AuditLog.action == "roster.import"))
+    assert summary.after == {"file": "r.csv", "rows": 2, "added": 1, "corrected": 1}
+
+
+def test_reimporting_identical_rows_counts_no_correction(world):
+    data = (HEADER + "2号楼,1单元,101,80.00,测试A小区业主2-1-1,13800000000,,业主\n").encode()
+    preview = services.apply_import(world["squad_a"], world["project_a"], data, "same.csv")
+    assert (preview.update_count, preview.added, preview.corrected) == (1, 0, 0)
+    assert db.session.scalar(select(func.count()).select_from(AuditLog).where(
+        AuditLog.action == "household.import_update")) == 0
+
+
+def test_rooms_above_the_buildings_storeys_are_problems(world):
+    # 1号楼 has 6 floors: 701 -> floor 7, 9999 -> floor 99 (room column, no floor column); 601 is fine
+    data = (HEADER + "1号楼,1单元,701,80,甲,,,\n1号楼,1单元,9999,80,乙,,,\n1号楼,1单元,601,80,丙,,,\n").encode()
+    preview = services.preview_import(world["squad_a"], world["project_a"], data, "x.csv")
+    assert [(p.line, p.column) for p in preview.problems] == [(2, "房号"), (3, "房号")]
+    assert "1号楼只有 6 层，701不可能在第 7 层" in preview.problems[0].message
+    assert "第 99 层" in preview.problems[1].message
+    # with a floor column the floor column is blamed: line 2 floor 8 > 6
+    data = "楼号,单元,房号,楼层,面积,业主\n1号楼,1单元,101,8,80,甲\n".encode()
+    preview = services.preview_import(world["squad_a"], world["project_a"], data, "y.csv")
+    assert [(p.line, p.column) for p in preview.problems] == [(2, "楼层")]
+    # floors unknown: nothing to check against
+    world["compound_a"].buildings[0].floors = None
+    db.session.flush()
+    data = (HEADER + "1号楼,1单元,701,80,甲,,,\n").encode()
+    assert services.preview_import(world["squad_a"], world["project_a"], data, "z.csv").problems == []
+
+
+def test_full_roster_view_is_logged_once_per_page_masked_view_is_not(client, world, login, logout):
+    url = f"/org/project/{world['project_a'].id}/households"
+    login("leader_a")
+    assert client.get(url).status_code == 200
+    assert _views() == []  # leader sees 138****0000: nothing to log
+    logout()
+    login("squad_a")
+    assert client.get(url).status_code == 200
+    rows = _views()
+    # one row for the page, listing the 12 households shown (all of A's)
+    assert len(rows) == 1 and rows[0].user_id == world["squad_a"].id and rows[0].object_type == "Project"
+    assert rows[0].after["count"] == 12 and len(rows[0].after["household_ids"]) == 12
+    assert "phone" in rows[0].after["fields"]
+
+
+def test_edit_page_and_import_preview_views_are_logged(client, world, login):
+    login("squad_a")
+    pid = world["project_a"].id
+    h = db.session.scalar(select(Household).where(Household.compound_id == world["compound_a"].id).limit(1))
+    assert client.get(f"/org/project/{pid}/households/{h.id}").status_code == 200
+    rows = _views()
+    assert len(rows) == 1 and rows[0].object_type == "Owner" and rows[0].after["household_ids"] == [h.id]
+    assert _upload(client, pid, CSV.encode()).status_code == 200
+    rows = _views()
+    # the preview: 2 rows shown, one of them registered (2号楼1单元101)
+    assert len(rows) == 2 and rows[1].after["count"] == 2 and len(rows[1].after["household_ids"]) == 1
