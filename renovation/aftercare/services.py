@@ -32,7 +32,7 @@ from renovation.aftercare.models import (
     SatisfactionSurvey,
 )
 from renovation.core import audit
-from renovation.core.db import utcnow
+from renovation.core.db import lock_row, utcnow
 from renovation.core.errors import DomainError, PermissionDenied
 from renovation.core.uploads import save_image
 from renovation.extensions import db
@@ -467,6 +467,9 @@ def answer_survey(survey: SatisfactionSurvey, project: Project, user: User, *, c
     household = db.session.get(Household, user.household_id)
     if household is None or household.status is not HouseholdStatus.ACTIVE:
         raise DomainError("您的房屋不在本小区名册中，无法参评。")
+    # A double tap sends two answers at once: serialise them on the survey row so the second one updates
+    # the first instead of hitting the one-answer-per-household constraint.
+    lock_row(db.session, SatisfactionSurvey, survey.id)
     row = db.session.scalar(select(SatisfactionResponse).where(
         SatisfactionResponse.survey_id == survey.id, SatisfactionResponse.household_id == household.id))
     before = None

@@ -145,13 +145,16 @@ def rollup_progress(items: list[tuple[object, int]]) -> float | None:
 
 # --- completion acceptance ------------------------------------------------------------------------
 
-def acceptance_errors(passed: bool, roles: set, item_results: dict[int, bool], adopted_ids: set[int]) -> list[str]:
+def acceptance_errors(passed: bool, roles: set, item_results: dict[int, bool], adopted_ids: set[int],
+                      unfinished: list[str] | None = None, open_problems: int = 0) -> list[str]:
     """Chinese reasons why an acceptance record is refused; [] when fine.
 
     ``roles``: AcceptanceRole values present; ``item_results``: {project_item_id: passed}; ``adopted_ids``:
-    the project's adopted items. Every adopted item needs a result. A passed acceptance needs the client,
-    design, construction and supervision firms present (建质〔2013〕171号 art. 6: the client organises the
-    acceptance with the design, construction and supervision firms) and every item passed.
+    the project's adopted items; ``unfinished``: names of adopted items not yet completed (已完工, 100%);
+    ``open_problems``: problem reports not yet verified. Every adopted item needs a result. A passed acceptance
+    needs the client, design, construction and supervision firms present (建质〔2013〕171号 art. 6: the client
+    organises the acceptance with the design, construction and supervision firms; art. 5: the works are
+    completed as designed and contracted first), every item completed and passed, and every problem closed.
     """
     from renovation.construction.models import ACCEPTANCE_ROLE_LABELS, AcceptanceRole
 
@@ -170,6 +173,10 @@ def acceptance_errors(passed: bool, roles: set, item_results: dict[int, bool], a
         failed = sum(1 for ok in item_results.values() if not ok)
         if failed:
             errors.append(f"有 {failed} 个改造项目验收不合格，整体验收不能为“通过”。")
+        if unfinished:
+            errors.append("以下改造项目尚未完工（须为“已完工”且进度100%）：" + "、".join(unfinished) + "。")
+        if open_problems:
+            errors.append(f"还有 {open_problems} 个问题未整改核验，销号后才能验收通过。")
     return errors
 
 

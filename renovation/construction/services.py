@@ -328,8 +328,12 @@ def record_acceptance(project: Project, user: User, accepted_on: date, passed: b
     rows = [r for r in rows if r[1] or r[2]]
     items = {i.id: i for i in db.session.scalars(select(ProjectItem).where(
         ProjectItem.project_id == project.id, ProjectItem.status == ProjectItemStatus.ADOPTED))}
+    unfinished = [i.name for i in items.values() if i.progress_status not in (
+        ProgressStatus.COMPLETED, ProgressStatus.ACCEPTED) or i.progress_percent < 100]
+    open_problems = db.session.scalar(select(func.count(ProblemReport.id)).where(
+        ProblemReport.project_id == project.id, ProblemReport.status != ProblemStatus.VERIFIED)) or 0
     errors = rules.acceptance_errors(passed, {r[0] for r in rows}, {k: v[0] for k, v in item_results.items()},
-                                     set(items))
+                                     set(items), unfinished, open_problems)
     if errors:
         raise DomainError(" ".join(errors))
     from renovation.construction.models import ACCEPTANCE_ROLE_LABELS

@@ -75,3 +75,18 @@ def str_enum(enum_cls, length: int = 32, name: str | None = None):
         values_callable=lambda e: [m.value for m in e],
         validate_strings=True,
     )
+
+
+def lock_row(session, model, row_id: int) -> None:
+    """Serialise writers on one row until commit (e.g. one household's answer to one survey).
+
+    PostgreSQL: SELECT ... FOR UPDATE. SQLite ignores FOR UPDATE; Python's sqlite3 starts the transaction at
+    the first write, so a no-op UPDATE takes the database write lock first (waiting up to the busy timeout)
+    and every later read in the transaction sees the latest committed rows.
+    """
+    from sqlalchemy import select, update
+
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(model).where(model.id == row_id).values(id=model.id)
+                        .execution_options(synchronize_session=False))
+    session.execute(select(model.id).where(model.id == row_id).with_for_update())

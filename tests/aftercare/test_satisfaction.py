@@ -96,3 +96,53 @@ def test_staff_cannot_rate_and_outsider_resident_cannot(client, world, login, lo
     logout()
     login("resident_b")
     assert client.get(f"/aftercare/projects/{pid}/satisfaction/rate").status_code == 403
+
+
+def test_a_double_tap_gives_one_answer_and_no_server_error(app, client, world, login, logout):
+    # Eight simultaneous submissions of the same household's rating (a double, triple... tap): every request
+    # is answered with a redirect (no 500) and the household has exactly one answer, holding one of the
+    # submitted score sets.
+    import threading
+
+    from sqlalchemy import func, select
+
+    from renovation.aftercare.models import SatisfactionResponse
+    from renovation.extensions import db
+
+    n = 8
+    pid = world["project_a"].id
+    login("squad_a")
+    _open(client, pid)
+    logout()
+    login("resident_a")
+    token = csrf_from(client.get(f"/aftercare/projects/{pid}/satisfaction/rate").get_data(as_text=True))
+    cookie = client.get_cookie("session").value
+    clients = []
+    for _ in range(n):
+        c = app.test_client()
+        c.set_cookie("session", cookie)
+        clients.append(c)
+    barrier = threading.Barrier(n)
+    codes: list = [None] * n
+
+    def submit(k: int):
+        score = str(1 + k % 5)
+        barrier.wait()
+        try:
+            codes[k] = clients[k].post(f"/aftercare/projects/{pid}/satisfaction/rate", data={
+                "csrf_token": token, "content_score": score, "process_score": score,
+                "management_score": score}).status_code
+        except Exception as err:  # noqa: BLE001 - any exception is a failure to report
+            codes[k] = repr(err)
+
+    threads = [threading.Thread(target=submit, args=(k,)) for k in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert codes == [302] * n, codes
+    db.session.expire_all()
+    rows = db.session.scalars(select(SatisfactionResponse)).all()
+    assert len(rows) == 1 and rows[0].household_id == world["households_a"][0].id
+    assert rows[0].content_score == rows[0].process_score == rows[0].management_score in {1, 2, 3, 4, 5}
+    assert db.session.scalar(select(func.count(SatisfactionResponse.id))) == 1

@@ -23,7 +23,7 @@ from renovation.core.timeutil import local_today
 from renovation.extensions import db
 from renovation.projects.models import ProgressStatus, ProjectItem, ProjectItemStatus
 from renovation.projects.rules import Stage
-from tests.construction.conftest import jpeg_bytes, statements_for, token
+from tests.construction.conftest import finish_works, jpeg_bytes, statements_for, token
 
 FIRMS = {"org_client": "桐柏路街道办事处", "org_design": "郑州某设计院", "org_construction": "郑州某建设工程有限公司",
          "org_supervision": "某监理公司", "person_resident": "居民代表赵某"}
@@ -61,6 +61,7 @@ def test_acceptance_needs_the_four_firms_and_every_item_passed(client, site, log
 
 def test_passed_acceptance_with_documents_opens_aftercare(client, site, login):
     project, gas, road = site["project_a"], site["gas"], site["road"]
+    finish_works(site)
     login("squad_a")
     pdf = b"%PDF-1.4\n% acceptance record\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     resp = _accept(client, project, [gas, road], note="同意通过", **FIRMS,
@@ -94,6 +95,7 @@ def test_passed_acceptance_with_documents_opens_aftercare(client, site, login):
 
 def test_a_text_file_as_document_is_refused(client, site, login):
     project, gas, road = site["project_a"], site["gas"], site["road"]
+    finish_works(site)
     login("squad_a")
     resp = _accept(client, project, [gas, road], **FIRMS, documents=[(io.BytesIO(b"hello"), "记录.pdf")])
     assert resp.status_code == 400 and "“记录.pdf”不是 PDF 文件或可识别的图片。" in resp.get_data(as_text=True)
@@ -194,3 +196,24 @@ def test_item_list_statement_count_does_not_grow_with_rows(client, site, login):
     html = client.get(url).get_data(as_text=True)
     assert html.count("data-rag=") == 22 and "施工队19" in html
     assert statements_for(client, url) == with_2
+
+
+def test_passed_acceptance_refused_while_works_unfinished_or_problems_open(client, site, login):
+    # Gas at 100% completed, road still in progress at 60%, and one problem not yet verified: a passed
+    # acceptance is refused with both reasons and nothing changes (items keep their progress).
+    from renovation.construction.models import ProblemReport
+    from renovation.projects.models import ProgressStatus
+
+    project, gas, road = site["project_a"], site["gas"], site["road"]
+    gas.progress_percent, gas.progress_status = 100, ProgressStatus.COMPLETED
+    road.progress_percent, road.progress_status = 60, ProgressStatus.IN_PROGRESS
+    db.session.add(ProblemReport(project_id=project.id, title="井盖松动"))
+    db.session.commit()
+    login("squad_a")
+    resp = _accept(client, project, [gas, road], **FIRMS)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    assert "尚未完工" in html and "道路改造" in html and "还有 1 个问题未整改核验" in html
+    assert db.session.scalar(select(func.count(Acceptance.id))) == 0
+    db.session.refresh(road)
+    assert (road.progress_percent, road.progress_status) == (60, ProgressStatus.IN_PROGRESS)

@@ -14,7 +14,7 @@ from renovation.core.timeutil import local_today
 from renovation.extensions import db
 from renovation.planning.models import Contractor, ContractorKind
 from renovation.projects.services import gate_facts
-from tests.construction.conftest import png_bytes, token
+from tests.construction.conftest import finish_works, png_bytes, token
 
 
 def _post(client, url, page, prefix="", **data):
@@ -189,6 +189,7 @@ def test_problem_list_statement_count_does_not_grow_with_rows(client, site, logi
 
 def test_acceptance_is_recorded_and_opens_the_gate(client, site, login):
     project, gas, road = site["project_a"], site["gas"], site["road"]
+    finish_works(site)
     url = f"/construction/projects/{project.id}"
     login("squad_a")
     resp = client.post(f"{url}/acceptance", data={"csrf_token": token(client, url),
