@@ -58,6 +58,7 @@ from renovation.voting import rules as voting_rules
 from renovation.voting.models import (
     MATTER_CLASS_LABELS,
     Ballot,
+    BallotElector,
     BallotScope,
     BallotStatus,
     Choice,
@@ -295,8 +296,11 @@ def _ballots_section(project: Project) -> list[dict]:
     ).all()
     out = []
     for b in ballots:
-        dwellings = [voting_rules.Dwelling(hid, oid, Decimal(area))
-                     for hid, oid, area in db.session.execute(_eligible_stmt(b, project))]
+        # the electorate frozen at close (BallotElector); the live roster only for a ballot closed before it
+        dwellings = [voting_rules.Dwelling(hid, oid, Decimal(area)) for hid, oid, area in db.session.execute(
+            select(BallotElector.household_id, BallotElector.owner_id, BallotElector.area)
+            .where(BallotElector.ballot_id == b.id))] or [
+            voting_rules.Dwelling(hid, oid, Decimal(area)) for hid, oid, area in db.session.execute(_eligible_stmt(b, project))]
         area_of = {d.household_id: d.area for d in dwellings}
         per_item: dict[int, dict[int, str]] = {it.id: {} for it in b.items}
         voters: set[int] = set()
@@ -398,13 +402,18 @@ def _updates_section(project: Project, period: Period) -> tuple[list[dict], list
 
 def _problems_section(project: Project, today: date, period: Period) -> dict:
     """Problem reports: counts by status now; found, rectified and closed (verified) within ``period``;
-    open ones listed oldest first with their overdue days on ``today``."""
+    open ones listed oldest first with their overdue days on ``today``. ``open`` (未办结) counts every
+    problem not verified, as the project page and the ledger do; ``awaiting_verification`` the rectified
+    ones among them; ``overdue`` the reported/assigned/reopened ones past their deadline."""
     by_status = dict(db.session.execute(
         select(ProblemReport.status, func.count(ProblemReport.id))
         .where(ProblemReport.project_id == project.id).group_by(ProblemReport.status)
     ).all())
     total = sum(by_status.values())
-    open_total = sum(by_status.get(s, 0) for s in OPEN_PROBLEM_STATUSES)
+    # 未办结 = not verified, the same definition as the project page and the problem ledger
+    # (dashboard.services.OPEN_PROBLEM); the rectified ones awaiting verification are also given apart.
+    open_total = total - by_status.get(ProblemStatus.VERIFIED, 0)
+    awaiting = by_status.get(ProblemStatus.RECTIFIED, 0)
     overdue_total = db.session.scalar(
         select(func.count(ProblemReport.id)).where(
             ProblemReport.project_id == project.id, ProblemReport.status.in_(OPEN_PROBLEM_STATUSES),
@@ -441,11 +450,12 @@ def _problems_section(project: Project, today: date, period: Period) -> dict:
             "overdue_days": (today - p.deadline).days if overdue else 0,
             "contractor": p.contractor.name if p.contractor else "",
         })
-    unresolved = by_status.get(ProblemStatus.RECTIFIED, 0) + open_total
+    unresolved = open_total
     return {
         "total": total,
         "counts": [{"label": PROBLEM_STATUS_LABELS[s], "count": by_status.get(s, 0)} for s in ProblemStatus],
         "open": open_total,
+        "awaiting_verification": awaiting,
         "verified": by_status.get(ProblemStatus.VERIFIED, 0),
         "closed_rate": _rate(by_status.get(ProblemStatus.VERIFIED, 0), total),
         "overdue": overdue_total,
@@ -822,7 +832,9 @@ def build_summary_context(scope_name: str, projects_stmt, today: date) -> dict:
     """The plain context of the summary report: one row per compound of ``projects_stmt`` (a SELECT of
     Projects joined to Compound, Community, Subdistrict, e.g. from summary_scope) with its stage,
     households, investment (yuan: adopted items' budgets, or the candidates' estimates before a vote),
-    progress (% budget-weighted) and open / overdue problems on ``today``; and the totals.
+    progress (% budget-weighted) and open (not verified) / overdue problems on ``today``; and the totals
+    (totals.investment: adopted items' budgets only, as the dashboard's 计划投资; the estimates of compounds
+    not yet voted in totals.estimated_investment).
 
     Four statements whatever the number of compounds (projects; households; items; problems).
     """
@@ -846,8 +858,9 @@ def build_summary_context(scope_name: str, projects_stmt, today: date) -> dict:
     if ids:
         for pid, n, late in db.session.execute(
             select(ProblemReport.project_id, func.count(ProblemReport.id),
-                   func.coalesce(func.sum(case((ProblemReport.deadline < today, 1), else_=0)), 0))
-            .where(ProblemReport.project_id.in_(ids), ProblemReport.status.in_(OPEN_PROBLEM_STATUSES))
+                   func.coalesce(func.sum(case((ProblemReport.status.in_(OPEN_PROBLEM_STATUSES)
+                                               & (ProblemReport.deadline < today), 1), else_=0)), 0))
+            .where(ProblemReport.project_id.in_(ids), ProblemReport.status != ProblemStatus.VERIFIED)
             .group_by(ProblemReport.project_id)
         ):
             open_p[pid] = n
@@ -875,7 +888,10 @@ def build_summary_context(scope_name: str, projects_stmt, today: date) -> dict:
         "totals": {
             "compounds": len(rows),
             "households": sum(r["households"] for r in rows),
-            "investment": sum((r["investment"] for r in rows), Decimal("0")),
+            # 计划投资 as on the dashboard: adopted items' budgets only; the estimates of compounds
+            # not yet voted are totalled apart (estimated_investment).
+            "investment": sum((r["investment"] for r in rows if not r["estimated"]), Decimal("0")),
+            "estimated_investment": sum((r["investment"] for r in rows if r["estimated"]), Decimal("0")),
             "open": sum(r["open"] for r in rows),
             "overdue": sum(r["overdue"] for r in rows),
         },
