@@ -143,7 +143,7 @@ def move_out(project_id: int, household_id: int):
     household = _load_household(project, household_id)
     form = MoveOutForm()
     if not form.validate_on_submit():
-        flash("；".join(e for errs in form.errors.values() for e in errs), "danger")
+        flash("；".join(e.rstrip("。") for errs in form.errors.values() for e in errs), "danger")
         return redirect(url_for("org.edit_household", project_id=project.id, household_id=household.id))
     services.move_out(current_user, project, household, reason=form.reason.data, on=form.on.data)
     db.session.commit()
@@ -159,7 +159,7 @@ def reinstate(project_id: int, household_id: int):
     household = _load_household(project, household_id)
     form = ReinstateForm()
     if not form.validate_on_submit():
-        flash("；".join(e for errs in form.errors.values() for e in errs), "danger")
+        flash("；".join(e.rstrip("。") for errs in form.errors.values() for e in errs), "danger")
         return redirect(url_for("org.edit_household", project_id=project.id, household_id=household.id))
     services.reinstate(current_user, project, household, reason=form.reason.data)
     db.session.commit()

@@ -290,7 +290,7 @@ def complete_task(task_id: int):
             db.session.commit()
             flash("督办事项已办结。", "success")
     else:
-        flash("；".join(e for errs in form.errors.values() for e in errs) or "提交的内容有误。", "danger")
+        flash("；".join(e.rstrip("。") for errs in form.errors.values() for e in errs) or "提交的内容有误。", "danger")
     if task.meeting_id and request.form.get("back") == "meeting":
         return redirect(url_for("party.meeting", meeting_id=task.meeting_id))
     return redirect(url_for("party.branch", project_id=project.id))

@@ -280,7 +280,7 @@ def publish(ballot_id: int):
     ballot = load_ballot(ballot_id, edit=True)
     form = PublishForm()
     if not form.validate_on_submit():
-        flash("；".join(e for errs in form.errors.values() for e in errs) or "提交的内容有误。", "danger")
+        flash("；".join(e.rstrip("。") for errs in form.errors.values() for e in errs) or "提交的内容有误。", "danger")
         return redirect(url_for("voting.show", ballot_id=ballot.id))
     services.publish_results(current_user, ballot, form.notice_days.data)
     db.session.commit()
@@ -297,7 +297,7 @@ def submit_objection(ballot_id: int):
         abort(403)
     form = ObjectionForm()
     if not form.validate_on_submit():
-        flash("；".join(e for errs in form.errors.values() for e in errs) or "提交的内容有误。", "danger")
+        flash("；".join(e.rstrip("。") for errs in form.errors.values() for e in errs) or "提交的内容有误。", "danger")
         return redirect(url_for("voting.show", ballot_id=ballot.id))
     services.submit_objection(current_user, ballot, form.content.data)
     db.session.commit()
@@ -315,7 +315,7 @@ def answer_objection(ballot_objection_id: int):
     ballot = load_ballot(objection.ballot_id, edit=True)
     form = ObjectionAnswerForm()
     if not form.validate_on_submit():
-        flash("；".join(e for errs in form.errors.values() for e in errs) or "提交的内容有误。", "danger")
+        flash("；".join(e.rstrip("。") for errs in form.errors.values() for e in errs) or "提交的内容有误。", "danger")
         return redirect(url_for("voting.show", ballot_id=ballot.id))
     services.answer_objection(current_user, objection, form.answer.data)
     db.session.commit()

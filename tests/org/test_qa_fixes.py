@@ -102,3 +102,18 @@ def test_edit_page_and_import_preview_views_are_logged(client, world, login):
     rows = _views()
     # the preview: 2 rows shown, one of them registered (2号楼1单元101)
     assert len(rows) == 2 and rows[1].after["count"] == 2 and len(rows[1].after["household_ids"]) == 1
+
+
+def test_joined_form_errors_have_no_full_stop_before_the_semicolon(client, world, login):
+    login("squad_a")
+    pid = world["project_a"].id
+    h = db.session.scalar(select(Household).where(Household.compound_id == world["compound_a"].id).limit(1))
+    url = f"/org/project/{pid}/households/{h.id}"
+    token = csrf_from(client.get(url).get_data(as_text=True))
+    resp = client.post(f"{url}/move-out", data={"csrf_token": token, "reason": "", "on": "abc"},
+                       follow_redirects=True)
+    html = resp.get_data(as_text=True)
+    # two messages (date, reason) joined once, without "。；"
+    assert "请填写迁出日期；请填写迁出原因" in html or "请填写迁出原因；请填写迁出日期" in html or (
+        "不是有效的日期值；请填写迁出原因" in html)
+    assert "。；" not in html
