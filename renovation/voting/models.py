@@ -2,6 +2,7 @@
 
 import enum
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
@@ -17,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from renovation.core.db import str_enum, utcnow
+from renovation.core.db import Area, str_enum, utcnow
 from renovation.extensions import db
 from renovation.wishes.models import Channel
 
@@ -183,6 +184,28 @@ class VoteChoice(db.Model):
     vote: Mapped[Vote] = relationship(back_populates="choices")
     ballot_item: Mapped[BallotItem] = relationship()
     __table_args__ = (UniqueConstraint("vote_id", "ballot_item_id"),)
+
+
+class BallotElector(db.Model):
+    """One household of a closed ballot's electorate, frozen at close (民法典 art. 278: the figures of a
+    decided ballot must not move when the roster changes later).
+
+    Written by ``close_ballot`` in the same transaction as the status change: the households then
+    entitled to vote (active, in the scope), each with its owner as the headcount key (``owner_id``:
+    the Owner id at close, None = the dwelling counts as its own owner, see rules.owner_key) and its
+    exclusive area in m² as registered at close. Tallies of a CLOSED ballot read these rows; open
+    ballots use the live roster.
+    """
+
+    __tablename__ = "ballot_elector"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id", ondelete="CASCADE"), index=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    #: Owner id at close (no foreign key: a frozen value, not a live link); None = no owner on the register.
+    owner_id: Mapped[int | None]
+    #: Exclusive floor area in m² as registered at close.
+    area: Mapped[Decimal] = mapped_column(Area)
+    __table_args__ = (UniqueConstraint("ballot_id", "household_id"),)
 
 
 class BallotObjection(db.Model):

@@ -21,6 +21,7 @@ from renovation.projects.models import Project, ProjectItem, ProjectItemStatus
 from renovation.voting import rules
 from renovation.voting.models import (
     Ballot,
+    BallotElector,
     BallotItem,
     BallotObjection,
     BallotScope,
@@ -249,9 +250,11 @@ def cast_vote(user: User, ballot: Ballot, household: Household, choices: dict[in
     (both required). Raises PermissionDenied (nothing written), or DomainError when the ballot is not open
     or its closing time passed, the household is outside the scope, the choices do not match the items, a
     proxy vote lacks its delegate or letter, or a concurrent submission won the race (rolled back).
+    The cast time is taken after the ballot lock (unless ``now`` is given), so that cast_at and the
+    superseded_at of the previous version follow the order of the hash chain.
     """
-    now = now or utcnow()
-    check_vote_allowed(user, ballot, household, channel, now)
+    given_now = now
+    check_vote_allowed(user, ballot, household, channel, given_now or utcnow())
     proxy_name = (proxy_name or "").strip() or None
     if channel is Channel.PROXY and proxy_name is None:
         raise DomainError("请填写受托人姓名。")
@@ -260,6 +263,7 @@ def cast_vote(user: User, ballot: Ballot, household: Household, choices: dict[in
     # Serialise votes of one ballot: keeps the hash chain linear and makes a double submit supersede
     # instead of colliding. Re-read the status under the lock.
     _lock_ballot(ballot)
+    now = given_now or utcnow()
     check_vote_allowed(user, ballot, household, channel, now)
     item_ids = {i.id for i in ballot.items}
     if set(choices) != item_ids or not all(isinstance(c, Choice) for c in choices.values()):
@@ -296,10 +300,41 @@ def cast_vote(user: User, ballot: Ballot, household: Household, choices: dict[in
     return vote
 
 
+def freeze_electorate(ballot: Ballot) -> int:
+    """Write ``ballot``'s electorate as BallotElector rows (household, owner id as headcount key, area m²
+    as registered now) from the households now entitled to vote (eligible_households). Flushes; returns
+    the number of rows. Called by close_ballot in its transaction (and by the demo for closed ballots
+    built directly). Raises DomainError if the ballot already has its electorate."""
+    if db.session.scalar(select(BallotElector.id).where(BallotElector.ballot_id == ballot.id).limit(1)):
+        raise DomainError("该表决的表决权人名单已经固定。")
+    rows = [BallotElector(ballot_id=ballot.id, household_id=h.id, owner_id=h.owner_id, area=h.area)
+            for h in eligible_households(ballot)]
+    db.session.add_all(rows)
+    db.session.flush()
+    return len(rows)
+
+
+def ballot_dwellings(ballot: Ballot) -> list[rules.Dwelling]:
+    """The dwellings a tally of ``ballot`` counts (rules.Dwelling: household id, owner id, area m²).
+
+    A CLOSED ballot counts its electorate frozen at close (BallotElector), whatever happened to the
+    roster since (move-outs, imports, corrected areas or owners); an open or draft ballot (or a closed
+    one without a frozen electorate, closed before it existed) the live roster (eligible_households).
+    One statement."""
+    if ballot.status is BallotStatus.CLOSED:
+        frozen = [rules.Dwelling(hid, oid, area) for hid, oid, area in db.session.execute(
+            select(BallotElector.household_id, BallotElector.owner_id, BallotElector.area)
+            .where(BallotElector.ballot_id == ballot.id).order_by(BallotElector.household_id))]
+        if frozen:
+            return frozen
+    return [rules.Dwelling(h.id, h.owner_id, h.area) for h in eligible_households(ballot)]
+
+
 def ballot_tallies(ballot: Ballot) -> list[tuple[BallotItem, rules.ItemTally]]:
-    """The art. 278 tally of each item of ``ballot`` over its eligible households and current votes.
-    Three statements whatever the number of households."""
-    dwellings = [rules.Dwelling(h.id, h.owner_id, h.area) for h in eligible_households(ballot)]
+    """The art. 278 tally of each item of ``ballot`` over its dwellings (frozen at close for a closed
+    ballot, see ballot_dwellings) and current votes (no vote can change after close). Three statements
+    whatever the number of households."""
+    dwellings = ballot_dwellings(ballot)
     votes = list(db.session.scalars(select(Vote).options(selectinload(Vote.choices)).where(
         Vote.ballot_id == ballot.id, Vote.is_current.is_(True))))
     per_item: dict[int, dict[int, str]] = {i.id: {} for i in ballot.items}
@@ -311,7 +346,8 @@ def ballot_tallies(ballot: Ballot) -> list[tuple[BallotItem, rules.ItemTally]]:
 
 
 def close_ballot(user: User, ballot: Ballot, now: datetime | None = None) -> list[tuple[BallotItem, rules.ItemTally]]:
-    """Close an open ballot, tally it and set each item's ProjectItem.status to ADOPTED or REJECTED.
+    """Close an open ballot, freeze its electorate (freeze_electorate: later roster changes do not move
+    its figures), tally it and set each item's ProjectItem.status to ADOPTED or REJECTED.
 
     Returns the tallies. Raises PermissionDenied or DomainError (ballot not open).
     """
@@ -325,6 +361,7 @@ def close_ballot(user: User, ballot: Ballot, now: datetime | None = None) -> lis
         raise DomainError("只有进行中的表决可以结束。")
     ballot.status = BallotStatus.CLOSED
     ballot.closes_at = min(ballot.closes_at, now or utcnow()) if ballot.closes_at else (now or utcnow())
+    electors = freeze_electorate(ballot)
     tallies = ballot_tallies(ballot)
     results = {}
     for item, tally in tallies:
@@ -332,7 +369,7 @@ def close_ballot(user: User, ballot: Ballot, now: datetime | None = None) -> lis
             item.project_item.status = ProjectItemStatus.ADOPTED if tally.passed else ProjectItemStatus.REJECTED
         results[str(item.id)] = {"passed": tally.passed, "reason": tally.reason}
     audit.record(user, "ballot.close", ballot, before={"status": "open"},
-                 after={"status": "closed", "results": results})
+                 after={"status": "closed", "electors": electors, "results": results})
     db.session.flush()
     return tallies
 
