@@ -65,3 +65,7 @@ def test_twenty_concurrent_submissions_for_one_household(app, client, world, log
     assert current == 1
     assert versions == len(receipts) >= 1  # every success is a kept version; each loser wrote nothing
     assert services.verify_chain(db.session.get(type(ballot), ballot_id)) is None  # the chain stays linear
+    # timestamps follow the chain: cast_at non-decreasing in id order; each superseded_at is the next cast_at
+    versions = db.session.scalars(select(Vote).where(Vote.ballot_id == ballot_id).order_by(Vote.id)).all()
+    assert all(a.cast_at <= b.cast_at for a, b in zip(versions, versions[1:], strict=False))
+    assert all(a.superseded_at == b.cast_at for a, b in zip(versions, versions[1:], strict=False))
