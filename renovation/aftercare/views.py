@@ -34,7 +34,8 @@ from renovation.aftercare.models import (
     SatisfactionMode,
 )
 from renovation.core.db import utcnow
-from renovation.core.errors import DomainError, PermissionDenied
+from renovation.core.errors import DomainError
+from renovation.core.forms import is_upload_error, refuse_on_form, uploaded_file, uploaded_files
 from renovation.core.timeutil import local_today
 from renovation.extensions import db
 from renovation.projects.access import can_edit_project
@@ -51,28 +52,12 @@ def aftercare_panel(project) -> dict:
             "contract": services.current_contract(project)}
 
 
-def _file(field):
-    """(bytes, filename) of an uploaded file field, or None when nothing was chosen."""
-    data = field.data
-    if data is None or not getattr(data, "filename", ""):
-        return None
-    return data.read(), data.filename
 
 
-def _files(field) -> list:
-    return [(f.read(), f.filename) for f in (field.data or []) if getattr(f, "filename", "")]
 
 
-def _refused(err: DomainError, form, field=None) -> None:
-    """Roll back and show ``err`` next to ``field`` (or atop the form); PermissionDenied goes to the 403 page."""
-    db.session.rollback()
-    if isinstance(err, PermissionDenied):
-        raise err
-    (field.errors if field is not None else form.form_errors).append(err.message)
 
 
-def _is_file_error(err: DomainError) -> bool:
-    return "图片" in err.message or "照片" in err.message or "文件" in err.message
 
 
 def _status(form) -> int:
@@ -101,7 +86,7 @@ def facilities(project_id: int):
             try:
                 services.add_facility(project, current_user, **_facility_kwargs(form))
             except DomainError as err:
-                _refused(err, form, form.counted)
+                refuse_on_form(err, form, form.counted)
             else:
                 db.session.commit()
                 flash("设施已登记。", "success")
@@ -130,7 +115,7 @@ def edit_facility(facility_id: int):
         try:
             services.update_facility(facility, project, current_user, **_facility_kwargs(form))
         except DomainError as err:
-            _refused(err, form, form.counted)
+            refuse_on_form(err, form, form.counted)
         else:
             db.session.commit()
             flash("设施信息已更新。", "success")
@@ -198,7 +183,7 @@ def sign_handover(handover_id: int):
                                    receiver_signatory=form.receiver_signatory.data, note=form.note.data,
                                    today=local_today())
         except DomainError as err:
-            _refused(err, form, form.handed_on)
+            refuse_on_form(err, form, form.handed_on)
         else:
             db.session.commit()
             flash("移交已登记。", "success")
@@ -215,14 +200,14 @@ def add_handover_document(handover_id: int):
         abort(403)
     form = HandoverDocumentForm()
     if form.validate_on_submit():
-        scan = _file(form.scan)
+        scan = uploaded_file(form.scan)
         if scan is None:
             form.scan.errors.append("请选择扫描件或照片。")
         else:
             try:
                 services.add_handover_document(handover, current_user, title=form.title.data, scan=scan)
             except DomainError as err:
-                _refused(err, form, form.scan)
+                refuse_on_form(err, form, form.scan)
             else:
                 db.session.commit()
                 flash("移交资料已上传。", "success")
@@ -249,7 +234,7 @@ def property_management(project_id: int):
                     starts_on=form.starts_on.data, ends_on=form.ends_on.data, fee_per_m2=form.fee_per_m2.data,
                     scope=form.scope.data)
             except DomainError as err:
-                _refused(err, form, form.fee_per_m2)
+                refuse_on_form(err, form, form.fee_per_m2)
             else:
                 db.session.commit()
                 flash("物业服务合同已登记。", "success")
@@ -327,9 +312,9 @@ def new_repair(project_id: int):
             category_id = next(c.id for c in services.ensure_repair_categories() if c.name == name)
         try:
             req = services.file_repair(project, current_user, category_id=category_id, location=form.location.data,
-                                       description=form.description.data, photo=_file(form.photo))
+                                       description=form.description.data, photo=uploaded_file(form.photo))
         except DomainError as err:
-            _refused(err, form, form.photo if _is_file_error(err) else form.category_id)
+            refuse_on_form(err, form, form.photo if is_upload_error(err) else form.category_id)
         else:
             db.session.commit()
             flash("报修已提交，物业会尽快处理。", "success")
@@ -377,7 +362,7 @@ def handle_repair(repair_id: int):
         try:
             services.handle_repair(req, current_user, action=form.action.data, note=form.note.data)
         except DomainError as err:
-            _refused(err, form, form.note)
+            refuse_on_form(err, form, form.note)
         else:
             db.session.commit()
             flash("报修已受理。" if form.action.data == "accept" else "报修已办结。", "success")
@@ -402,9 +387,9 @@ def activities(project_id: int):
                 services.add_activity(project, current_user, kind=ActivityKind(form.kind.data), title=form.title.data,
                                       held_on=form.held_on.data, organiser=form.organiser.data,
                                       participants=form.participants.data, description=form.description.data,
-                                      photos=_files(form.photos), today=local_today())
+                                      photos=uploaded_files(form.photos), today=local_today())
             except DomainError as err:
-                _refused(err, form, form.photos if _is_file_error(err) else form.held_on)
+                refuse_on_form(err, form, form.photos if is_upload_error(err) else form.held_on)
             else:
                 db.session.commit()
                 flash("活动已登记。", "success")
@@ -463,7 +448,7 @@ def open_survey(project_id: int):
                                  min_mean=form.min_mean.data,
                                  min_response_rate=Decimal(form.min_response_rate.data) / 100)
         except DomainError as err:
-            _refused(err, form)
+            refuse_on_form(err, form)
         else:
             db.session.commit()
             flash("满意度测评已发起，居民可在手机上参评。", "success")
@@ -512,7 +497,7 @@ def rate(project_id: int):
                                    management=int(form.management_score.data),
                                    comment=form.comment.data)
         except DomainError as err:
-            _refused(err, form)
+            refuse_on_form(err, form)
         else:
             db.session.commit()
             flash("感谢您的评价！", "success")

@@ -34,7 +34,7 @@ from renovation.construction.models import (
     Rectification,
 )
 from renovation.core.errors import DomainError, PermissionDenied
-from renovation.core.forms import ZhForm
+from renovation.core.forms import ZhForm, is_upload_error, refuse_on_form, uploaded_file, uploaded_files
 from renovation.core.timeutil import local_today
 from renovation.extensions import db
 from renovation.org.models import Building, Entrance
@@ -66,29 +66,12 @@ def seed_checklists_command():
     click.echo(f"已添加 {added} 张检查表。")
 
 
-def _photo(field):
-    """(bytes, filename) of an uploaded file field, or None when nothing was chosen."""
-    data = field.data
-    if data is None or not getattr(data, "filename", ""):
-        return None
-    return data.read(), data.filename
 
 
-def _photos(field) -> list:
-    """[(bytes, filename)] of a multiple file field, files without a name (nothing chosen) left out."""
-    return [(f.read(), f.filename) for f in (field.data or []) if getattr(f, "filename", "")]
 
 
-def _refused(err: DomainError, form, field=None) -> None:
-    """Roll back and show ``err`` on ``field`` (or the form); PermissionDenied goes on to the 403 page."""
-    db.session.rollback()
-    if isinstance(err, PermissionDenied):
-        raise err
-    (field.errors if field is not None else form.form_errors).append(err.message)
 
 
-def _is_photo_error(err: DomainError) -> bool:
-    return "图片" in err.message or "照片" in err.message or "文件" in err.message
 
 
 # --- overview and progress ------------------------------------------------------------------------
@@ -131,9 +114,9 @@ def progress(item_id: int):
         if form.validate_on_submit():
             try:
                 services.post_progress(item, current_user, form.percent.data, ProgressStatus(form.status.data),
-                                       form.note.data, _photo(form.photo))
+                                       form.note.data, uploaded_file(form.photo))
             except DomainError as err:
-                _refused(err, form, form.photo if _is_photo_error(err) else form.percent)
+                refuse_on_form(err, form, form.photo if is_upload_error(err) else form.percent)
                 status = 400
             else:
                 db.session.commit()
@@ -162,9 +145,9 @@ def record_acceptance(project_id: int):
         results = {i.id: (form[f"item_{i.id}"].data == "pass", form[f"item_note_{i.id}"].data) for i in items}
         try:
             services.record_acceptance(project, current_user, form.accepted_on.data, form.passed.data == "yes",
-                                       participants, results, form.note.data, _photos(form.documents))
+                                       participants, results, form.note.data, uploaded_files(form.documents))
         except DomainError as err:
-            _refused(err, form)
+            refuse_on_form(err, form)
         else:
             db.session.commit()
             flash("竣工验收已登记。", "success")
@@ -223,9 +206,9 @@ def report_problem(project_id: int):
             problem = services.report_problem(
                 project, current_user, form.title.data, form.description.data,
                 building_id=form.building_id.data or None, entrance_id=form.entrance_id.data or None,
-                project_item_id=form.project_item_id.data or None, photo=_photo(form.photo))
+                project_item_id=form.project_item_id.data or None, photo=uploaded_file(form.photo))
         except DomainError as err:
-            _refused(err, form, form.photo if _is_photo_error(err) else None)
+            refuse_on_form(err, form, form.photo if is_upload_error(err) else None)
             status = 400
         else:
             db.session.commit()
@@ -300,7 +283,7 @@ def assign(problem_id: int):
             services.assign_problem(problem, current_user, form.contractor_id.data, form.deadline.data,
                                     form.note.data)
         except DomainError as err:
-            _refused(err, form)
+            refuse_on_form(err, form)
         else:
             return _after_step(problem, "问题已交办。")
     return _problem_page(problem, 400, assign_form=form)
@@ -316,9 +299,9 @@ def rectify(problem_id: int):
     form = StepForm(prefix="rectify")
     if form.validate_on_submit():
         try:
-            services.rectify_problem(problem, current_user, form.note.data, _photo(form.photo))
+            services.rectify_problem(problem, current_user, form.note.data, uploaded_file(form.photo))
         except DomainError as err:
-            _refused(err, form, form.photo if _is_photo_error(err) else None)
+            refuse_on_form(err, form, form.photo if is_upload_error(err) else None)
         else:
             return _after_step(problem, "整改情况已登记，等待核验。")
     return _problem_page(problem, 400, rectify_form=form)
@@ -334,9 +317,9 @@ def verify(problem_id: int):
     form = StepForm(prefix="verify")
     if form.validate_on_submit():
         try:
-            services.verify_problem(problem, current_user, form.note.data, _photo(form.photo))
+            services.verify_problem(problem, current_user, form.note.data, uploaded_file(form.photo))
         except DomainError as err:
-            _refused(err, form, form.photo if _is_photo_error(err) else None)
+            refuse_on_form(err, form, form.photo if is_upload_error(err) else None)
         else:
             return _after_step(problem, "整改已核验，问题关闭。")
     return _problem_page(problem, 400, verify_form=form)
@@ -354,7 +337,7 @@ def reopen(problem_id: int):
         try:
             services.reopen_problem(problem, current_user, form.note.data)
         except DomainError as err:
-            _refused(err, form)
+            refuse_on_form(err, form)
         else:
             return _after_step(problem, "问题已重新打开，等待重新交办。")
     return _problem_page(problem, 400, reopen_form=form)
@@ -383,10 +366,10 @@ def new_log(project_id: int):
         try:
             services.add_site_log(project, current_user, form.log_date.data, form.weather.data, form.workforce.data,
                                   form.work_done.data, form.materials.data, form.safety_notes.data,
-                                  _photos(form.photos))
+                                  uploaded_files(form.photos))
         except DomainError as err:
             msg = err.message
-            _refused(err, form, form.photos if _is_photo_error(err) else (
+            refuse_on_form(err, form, form.photos if is_upload_error(err) else (
                 form.log_date if "日志" in msg or "日期" in msg else None))
             status = 400
         else:
@@ -440,7 +423,7 @@ def new_inspection(project_id: int, template_id: int):
                 project, current_user, template, form.inspected_on.data, results,
                 project_item_id=form.project_item_id.data or None, location=form.location.data, note=form.note.data)
         except DomainError as err:
-            _refused(err, form)
+            refuse_on_form(err, form)
             status = 400
         else:
             db.session.commit()
@@ -518,7 +501,7 @@ def import_progress(project_id: int):
     apply_form = None
     status = 200
     if form.validate_on_submit():
-        upload = _photo(form.sheet)
+        upload = uploaded_file(form.sheet)
         if upload is None:
             form.sheet.errors.append("请选择要导入的进度表。")
             status = 400
@@ -526,7 +509,7 @@ def import_progress(project_id: int):
             try:
                 rows = services.preview_progress_import(project, current_user, upload[0])
             except DomainError as err:
-                _refused(err, form, form.sheet)
+                refuse_on_form(err, form, form.sheet)
                 status = 400
             else:
                 if not any(r.errors for r in rows) and any(r.changed for r in rows):

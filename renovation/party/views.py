@@ -6,7 +6,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from renovation.core.errors import DomainError, PermissionDenied
+from renovation.core.errors import DomainError
+from renovation.core.forms import refuse_on_form
 from renovation.core.timeutil import local_today
 from renovation.extensions import db
 from renovation.party import rules, services
@@ -37,11 +38,6 @@ def _load(project_id: int):
     return project, services.branch_of(project)
 
 
-def _refused(err: DomainError, form, field=None) -> None:
-    db.session.rollback()
-    if isinstance(err, PermissionDenied):
-        raise err
-    (field.errors if field is not None else form.form_errors).append(err.message)
 
 
 def _member_choices(branch, blank: str | None = None) -> list:
@@ -97,7 +93,7 @@ def branch(project_id: int):
                     attendees=form.attendees.data, expected=form.expected.data, minutes=form.minutes.data,
                     agenda=form.agenda.data, present_ids=form.present.data, today=local_today())
             except DomainError as err:
-                _refused(err, form, form.held_on if "日期" in err.message else form.attendees)
+                refuse_on_form(err, form, form.held_on if "日期" in err.message else form.attendees)
             else:
                 db.session.commit()
                 flash("会议已记录，可以继续登记会议决定事项。", "success")
@@ -121,7 +117,7 @@ def create_branch(project_id: int):
             services.create_branch(project, current_user, name=form.name.data, founded_on=form.founded_on.data,
                                    with_five_threads=form.five_threads.data)
         except DomainError as err:
-            _refused(err, form)
+            refuse_on_form(err, form)
         else:
             db.session.commit()
             flash("临时党支部已成立。", "success")
@@ -188,7 +184,7 @@ def add_post(project_id: int):
             services.add_post(branch, project, current_user, name=form.name.data, holder_id=form.holder_id.data,
                               duty=form.duty.data)
         except DomainError as err:
-            _refused(err, form, form.holder_id)
+            refuse_on_form(err, form, form.holder_id)
         else:
             db.session.commit()
             flash("党员先锋岗已设立。", "success")
@@ -206,7 +202,7 @@ def add_tag(project_id: int):
         try:
             services.add_tag(branch, project, current_user, name=form.name.data, description=form.description.data)
         except DomainError as err:
-            _refused(err, form, form.name)
+            refuse_on_form(err, form, form.name)
         else:
             db.session.commit()
             flash("标签已添加。", "success")
@@ -259,7 +255,7 @@ def add_decision(meeting_id: int):
             services.add_decision(meeting, project, current_user, decision=form.decision.data,
                                   owner_id=form.owner_id.data, deadline=form.deadline.data)
         except DomainError as err:
-            _refused(err, form, form.deadline)
+            refuse_on_form(err, form, form.deadline)
         else:
             db.session.commit()
             flash("决定事项已登记为督办任务。", "success")
@@ -335,7 +331,7 @@ def activities(project_id: int):
                     tag_ids=form.tags.data, today=local_today())
             except DomainError as err:
                 field = form.household if "户" in err.message or "房屋" in err.message else None
-                _refused(err, form, field)
+                refuse_on_form(err, form, field)
             else:
                 db.session.commit()
                 flash("活动已记录。", "success")

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from renovation.core.errors import DomainError, PermissionDenied
+from renovation.core.forms import refuse_on_form
 from renovation.extensions import db
 from renovation.planning import services
 from renovation.planning.forms import (
@@ -44,12 +45,6 @@ def planning_panel(project) -> dict:
     return {"plan": plan, "label": PLAN_STATUS_LABELS[plan.status], "notice_ends": ends}
 
 
-def _refused(err: DomainError, form) -> None:
-    """Roll back and show ``err`` on ``form``; PermissionDenied goes on to the 403 page."""
-    db.session.rollback()
-    if isinstance(err, PermissionDenied):
-        raise err
-    form.form_errors.append(err.message)
 
 
 def _show(project, status: int = 200, **forms):
@@ -105,7 +100,7 @@ def create(project_id: int):
     try:
         services.create_plan(project, current_user, form.title.data, form.summary.data)
     except DomainError as err:
-        _refused(err, form)
+        refuse_on_form(err, form)
         return _show(project, 400, plan_form=form)
     db.session.commit()
     flash("改造方案已创建，请填写各项目的工程量、预算和资金来源。", "success")
@@ -138,7 +133,7 @@ def edit_item(project_id: int, item_id: int):
                 funding={kind: f.data for kind, f in form.funding_fields()},
             )
         except DomainError as err:
-            _refused(err, form)
+            refuse_on_form(err, form)
             status = 400
         else:
             db.session.commit()
@@ -194,7 +189,7 @@ def post_notice(project_id: int):
     try:
         services.post_notice(plan, current_user, form.starts_on.data, form.days.data, photo)
     except DomainError as err:
-        _refused(err, form)
+        refuse_on_form(err, form)
         return _show(project, 400, notice_form=form)
     db.session.commit()
     flash("方案已公示。", "success")
@@ -213,7 +208,7 @@ def submit_objection(project_id: int):
     try:
         services.submit_objection(plan, current_user, form.content.data)
     except DomainError as err:
-        _refused(err, form)
+        refuse_on_form(err, form)
         return _show(project, 400, objection_form=form)
     db.session.commit()
     flash("您的意见已提交，专班会尽快答复。", "success")
@@ -232,7 +227,7 @@ def enter_objection(project_id: int):
     try:
         services.enter_paper_objection(plan, current_user, form.author_name.data, form.content.data)
     except DomainError as err:
-        _refused(err, form)
+        refuse_on_form(err, form)
         return _show(project, 400, paper_form=form)
     db.session.commit()
     flash("书面异议已登记。", "success")
@@ -253,7 +248,7 @@ def answer_objection(objection_id: int):
     try:
         services.answer_objection(objection, current_user, form.answer.data)
     except DomainError as err:
-        _refused(err, form)
+        refuse_on_form(err, form)
         return _show(project, 400, answer_form=form, answer_for=objection_id)
     db.session.commit()
     flash("异议已答复。", "success")
