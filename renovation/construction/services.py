@@ -488,7 +488,7 @@ def record_inspection(project: Project, user: User, template: ChecklistTemplate,
             failed += 1
             where = f"（{inspection.location}）" if inspection.location else ""
             problem = ProblemReport(
-                project_id=project.id, title=f"{template.name}不合格：{line.text}"[:128],
+                project_id=project.id, title=f"{template.name}检查项未通过：“{line.text}”"[:128],
                 description=f"{inspected_on:%Y-%m-%d}检查{where}：{line_note}", project_item_id=inspection.project_item_id,
                 reporter_id=user.id, status=ProblemStatus.REPORTED, inspection_id=inspection.id)
             db.session.add(problem)

@@ -32,7 +32,7 @@ def test_demo_site_logs_inspections_and_notifications(app):
     assert [(i.template.name, i.failed_count) for i in inspections] == [("燃气管道", 0), ("外墙保温", 1)]
     failed = db.session.scalar(select(InspectionResult).where(InspectionResult.passed.is_(False)))
     problem = db.session.get(ProblemReport, failed.problem_id)
-    assert problem.title == "外墙保温不合格：粘结面积和锚栓数量符合要求"
+    assert problem.title == "外墙保温检查项未通过：“粘结面积和锚栓数量符合要求”"
     assert problem.inspection_id == inspections[1].id and problem.deadline is None   # not overdue: not assigned yet
 
     # the resident who reported the manhole problem was told of its assignment (10-09) and its fix (10-14);

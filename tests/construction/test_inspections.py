@@ -58,7 +58,7 @@ def test_failed_line_opens_a_linked_problem(client, site, login):
     problem = db.session.scalar(select(ProblemReport))
     assert results[3].problem_id == problem.id
     assert (problem.title, problem.inspection_id, problem.status, problem.reporter_id, problem.project_item_id) == (
-        "燃气管道不合格：强度试验和严密性试验合格", inspection.id, ProblemStatus.REPORTED, site["supervisor_a"].id,
+        "燃气管道检查项未通过：“强度试验和严密性试验合格”", inspection.id, ProblemStatus.REPORTED, site["supervisor_a"].id,
         gas_item.id)
     assert "5楼支管严密性试验压降超标" in problem.description and "3号楼2单元" in problem.description
     assert [s.to_status for s in problem.steps] == [ProblemStatus.REPORTED]
