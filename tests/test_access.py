@@ -72,7 +72,7 @@ def objects(world, app):
     return {**extra, "project_id": pa.id, "template_id": template.id, "inspection_id": inspection.id, "item_id": world["items_a"][1].id, "ballot_id": ballot.id, "vote_id": vote.id,
             "problem_id": problem.id, "objection_id": objection.id, "upload_id": upload.id, "variant": "thumb",
             "filename": "css/app.css", "household_id": world["households_a"][3].id, "token": "t" * 24,
-            "ballot_objection_id": ballot_objection.id,
+            "ballot_objection_id": ballot_objection.id, "code": "en", "size": "large",
             "owner_id": world["households_a"][0].owner_id}
 
 
@@ -89,6 +89,9 @@ GET_MATRIX = {
     "admin.owner":               [302, 403, 403, 403, 403, 403, 403, 403, 200],
     "admin.export_owner":        [401, 403, 403, 403, 403, 403, 403, 403, 200],
     "core.health":               [200, 200, 200, 200, 200, 200, 200, 200, 200],
+    # Language and text size are cookies, back to the page the reader came from (302 for everyone).
+    "i18n.switch_language":      [302, 302, 302, 302, 302, 302, 302, 302, 302],
+    "i18n.switch_text_size":     [302, 302, 302, 302, 302, 302, 302, 302, 302],
     "static":                    [200, 200, 200, 200, 200, 200, 200, 200, 200],
     "dashboard.index":           [302, 302, 302, 302, 200, 200, 200, 200, 200],
     "dashboard.compounds":       [302, 403, 403, 403, 200, 200, 200, 200, 200],

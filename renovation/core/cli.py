@@ -21,6 +21,51 @@ def init_app(app: Flask) -> None:
         click.echo("演示数据已加载。" if created else "演示数据已存在，未重复加载。")
         print_logins(click.echo)
 
+    @app.cli.group("translate")
+    def translate():
+        """The English catalogues, one per area (docs/i18n.md)."""
+
+    def _names(names):
+        from renovation.core.i18n import CATALOGUES
+
+        unknown = [n for n in names if n not in CATALOGUES]
+        if unknown:
+            raise click.BadParameter(f"unknown catalogue(s) {unknown}; known: {', '.join(CATALOGUES)}")
+        return names or list(CATALOGUES)
+
+    @translate.command("update")
+    @click.argument("names", nargs=-1)
+    def translate_update(names):
+        """Re-extract the messages of the named catalogues (all by default) into their .po files."""
+        from renovation.core.i18n import update_catalogue
+
+        for name in _names(names):
+            click.echo(f"{name}: {update_catalogue(name)} messages")
+
+    @translate.command("compile")
+    @click.argument("names", nargs=-1)
+    def translate_compile(names):
+        """Compile the named catalogues' .po files (all by default) into the .mo files the app reads."""
+        from renovation.core.i18n import compile_catalogue
+
+        for name in _names(names):
+            compile_catalogue(name)
+
+    @translate.command("check")
+    @click.argument("names", nargs=-1)
+    def translate_check(names):
+        """List the messages with no English yet; exit status 1 if there is any."""
+        from renovation.core.i18n import untranslated
+
+        total = 0
+        for name in _names(names):
+            missing = untranslated(name)
+            total += len(missing)
+            for msgid in missing:
+                click.echo(f"{name}: {msgid}")
+        click.echo(f"{total} messages without English")
+        raise SystemExit(1 if total else 0)
+
     @app.cli.group("catalogue")
     def catalogue():
         """The catalogue of renovation items (national menu and Zhengzhou's list)."""

@@ -1,17 +1,22 @@
-"""The base form of every page: WTForms' built-in messages in Chinese."""
+"""The base form of every page: WTForms' built-in messages in the reader's language (Chinese by default)."""
 
 from flask_wtf import FlaskForm
 from wtforms.meta import DefaultMeta
 
 
 class ZhForm(FlaskForm):
-    """A FlaskForm whose built-in messages (not a valid number, date, choice...) come out in Chinese.
+    """A FlaskForm whose built-in messages (not a valid number, date, choice...) come out in Chinese, or
+    in English for readers who chose English (core.i18n).
 
-    Uses WTForms' own 'zh' catalogue (no Flask-Babel needed).
+    Uses WTForms' own 'zh' catalogue; English is WTForms' source language.
     """
 
     class Meta:
-        locales = ["zh"]
+        @property
+        def locales(self):
+            from renovation.core.i18n import DEFAULT_LOCALE, current_language
+
+            return ["zh"] if current_language() == DEFAULT_LOCALE else ["en"]
 
         def get_translations(self, form):
             return DefaultMeta.get_translations(self, form)
@@ -31,7 +36,7 @@ def uploaded_files(field) -> list[tuple[bytes, str]]:
 
 
 def refuse_on_form(err, form, field=None) -> None:
-    """Roll back the request's session and show a DomainError's Chinese message next to ``field`` (or atop
+    """Roll back the request's session and show a DomainError's message next to ``field`` (or atop
     ``form``) for a re-render; a PermissionDenied is raised on to the 403 page."""
     from renovation.core.errors import PermissionDenied
     from renovation.extensions import db
@@ -43,5 +48,8 @@ def refuse_on_form(err, form, field=None) -> None:
 
 
 def is_upload_error(err) -> bool:
-    """True when a DomainError is about an uploaded file (shown next to the file field)."""
-    return "图片" in err.message or "照片" in err.message or "文件" in err.message
+    """True when a DomainError is about an uploaded file (core.errors.UploadError: shown next to the file
+    field)."""
+    from renovation.core.errors import UploadError
+
+    return isinstance(err, UploadError)

@@ -15,6 +15,7 @@ Content-Security-Policy (OWASP secure headers):
 """
 
 from flask import Flask, request
+from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -54,6 +55,11 @@ def login_failed(response) -> bool:
     return request.method == "POST" and response.status_code != 302
 
 
+def login_locked_message() -> str:
+    """The 429 text of a locked login, in the reader's language."""
+    return _("登录失败次数过多，为保护账号已暂时锁定，请15分钟后再试。")
+
+
 def login_key() -> str:
     """Rate-limit key of a login attempt: the client's address and the username tried (lower case)."""
     username = (request.form.get("username") or "").strip().lower()[:64]
@@ -69,7 +75,7 @@ def login_limits(view):
     """
     from flask import current_app
 
-    message = "登录失败次数过多，为保护账号已暂时锁定，请15分钟后再试。"
+    message = login_locked_message
     per_user = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=login_key,
                              methods=["POST"], deduct_when=login_failed, error_message=message,
                              scope="login-user")

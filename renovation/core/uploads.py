@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from renovation.core.errors import DomainError
+from renovation.core.errors import UploadError
 from renovation.core.models import Upload
 from renovation.extensions import db
 
@@ -67,8 +67,8 @@ def save_document(data: bytes, original_name: str, folder: str, *, project_id: i
     if data[:5] != b"%PDF-":
         try:
             return save_image(data, original_name, folder, project_id=project_id, user=user, caption=caption)
-        except DomainError:
-            raise DomainError(f"“{display_name(original_name, '文件')}”不是 PDF 文件或可识别的图片。") from None
+        except UploadError:
+            raise UploadError(f"“{display_name(original_name, '文件')}”不是 PDF 文件或可识别的图片。") from None
     sha = hashlib.sha256(data).hexdigest()
     _store_original(folder, sha, "pdf", data)
     upload = Upload(sha256=sha, original_name=display_name(original_name, "文件"), content_type="application/pdf",
@@ -90,18 +90,18 @@ def save_image(data: bytes, original_name: str, folder: str, *, project_id: int 
     have more pixels than Pillow's decompression-bomb limit.
     """
     if not data:
-        raise DomainError("上传的文件是空的。")
+        raise UploadError("上传的文件是空的。")
     original_name = display_name(original_name)
     try:
         with Image.open(io.BytesIO(data)) as probe:
             fmt = probe.format
             probe.verify()
     except Image.DecompressionBombError:
-        raise DomainError(f"“{original_name}”的像素过多，请上传普通手机照片。") from None
+        raise UploadError(f"“{original_name}”的像素过多，请上传普通手机照片。") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise DomainError(f"“{original_name}”不是可识别的图片，请上传 JPG、PNG 或 HEIC 格式的照片。") from None
+        raise UploadError(f"“{original_name}”不是可识别的图片，请上传 JPG、PNG 或 HEIC 格式的照片。") from None
     if fmt not in ALLOWED_FORMATS:
-        raise DomainError(f"“{original_name}”的格式（{fmt}）不受支持，请上传 JPG、PNG 或 HEIC 格式的照片。")
+        raise UploadError(f"“{original_name}”的格式（{fmt}）不受支持，请上传 JPG、PNG 或 HEIC 格式的照片。")
     ext, content_type = ALLOWED_FORMATS[fmt]
     try:
         with Image.open(io.BytesIO(data)) as img:
@@ -118,7 +118,7 @@ def save_image(data: bytes, original_name: str, folder: str, *, project_id: int 
                     copy.thumbnail((px, px))
                     copy.save(path, "JPEG", quality=82, optimize=True)
     except (OSError, ValueError, Image.DecompressionBombError):
-        raise DomainError(f"“{original_name}”无法读取，文件可能已损坏。") from None
+        raise UploadError(f"“{original_name}”无法读取，文件可能已损坏。") from None
     upload = Upload(
         sha256=sha, original_name=original_name, content_type=content_type, extension=ext,
         size=len(data), width=width, height=height, project_id=project_id,

@@ -1,10 +1,11 @@
 """Web glue shared by every area: template filters, error pages in Chinese, start-up checks."""
 
 import re
-from decimal import Decimal
 from urllib.parse import parse_qsl
 
 from flask import Flask, Request, flash, jsonify, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from werkzeug.datastructures import ImmutableMultiDict
@@ -13,27 +14,29 @@ from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
 from renovation.core.errors import DomainError
-from renovation.core.timeutil import format_date, format_datetime
+from renovation.core.i18n import percent, wan_yuan, yuan  # noqa: F401  (re-exported, older imports)
+from renovation.core.security import login_locked_message
 from renovation.extensions import db
 
 ERROR_TITLES = {
-    400: "请求有误",
-    401: "请先登录",
-    403: "没有权限",
-    404: "页面不存在",
-    405: "不支持的操作",
-    413: "文件太大",
-    429: "操作太频繁",
-    500: "服务器出错了",
+    400: _l("请求有误"),
+    401: _l("请先登录"),
+    403: _l("没有权限"),
+    404: _l("页面不存在"),
+    405: _l("不支持的操作"),
+    413: _l("文件太大"),
+    429: _l("操作太频繁"),
+    500: _l("服务器出错了"),
 }
+#: Error texts; 413's ``%(limit)s`` is the upload limit in MB.
 ERROR_TEXTS = {
-    400: "提交的内容无法处理，请返回检查后重试。",
-    403: "您没有权限查看或操作这个页面。",
-    404: "您要找的页面或记录不存在。",
-    405: "这个地址不支持这种操作。",
-    413: "上传的文件超过大小限制（{limit} MB），请压缩照片后再试。",
-    429: "操作太频繁，请稍后再试。",
-    500: "服务器处理时出错，已记录。您的已保存数据不受影响，请稍后重试。",
+    400: _l("提交的内容无法处理，请返回检查后重试。"),
+    403: _l("您没有权限查看或操作这个页面。"),
+    404: _l("您要找的页面或记录不存在。"),
+    405: _l("这个地址不支持这种操作。"),
+    413: _l("上传的文件超过大小限制（%(limit)s MB），请压缩照片后再试。"),
+    429: _l("操作太频繁，请稍后再试。"),
+    500: _l("服务器处理时出错，已记录。您的已保存数据不受影响，请稍后重试。"),
 }
 
 
@@ -75,27 +78,6 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-def yuan(value) -> str:
-    """'¥1,234.50' for a number of yuan; '' for None."""
-    if value is None:
-        return ""
-    return f"¥{Decimal(value):,.2f}"
-
-
-def wan_yuan(value) -> str:
-    """'123.45万元' for a number of yuan (leaders read 万元); '' for None."""
-    if value is None:
-        return ""
-    return f"{Decimal(value) / 10000:,.2f}万元"
-
-
-def percent(value, digits: int = 1) -> str:
-    """'66.7%' for a fraction 0..1 (Fraction, float or Decimal); '' for None."""
-    if value is None:
-        return ""
-    return f"{float(value) * 100:.{digits}f}%"
-
-
 def wants_json() -> bool:
     """True when the caller expects JSON (an /api/ path, a .json path or an Accept header preferring
     JSON): such callers get 401/403/404 as JSON, never a redirect to the login page."""
@@ -134,17 +116,15 @@ def _csrf_page():
 
 def init_app(app: Flask) -> None:
     """Register filters, error handlers, input hardening and the start-up check of the PDF environment."""
-    from renovation.core import logs, security
+    from renovation.core import i18n, logs, security
     from renovation.core.privacy import mask_id_number, mask_name, mask_phone
 
     app.request_class = CleanRequest
     security.init_app(app)
     logs.init_app(app)
     app.url_map.converters["int"] = IdConverter
-    app.jinja_env.filters.update(
-        date_cn=format_date, datetime_cn=format_datetime, yuan=yuan, wan_yuan=wan_yuan, percent=percent,
-        mask_phone=mask_phone, mask_id_number=mask_id_number, mask_name=mask_name,
-    )
+    i18n.init_app(app)
+    app.jinja_env.filters.update(mask_phone=mask_phone, mask_id_number=mask_id_number, mask_name=mask_name)
 
     @app.errorhandler(DomainError)
     def _domain_error(err: DomainError):
@@ -159,7 +139,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf_error(err: CSRFError):
         if wants_json():
-            return jsonify(error="安全令牌已过期或缺失，请刷新页面后重试。"), 400
+            return jsonify(error=_("安全令牌已过期或缺失，请刷新页面后重试。")), 400
         return _csrf_page()
 
     @app.errorhandler(HTTPException)
@@ -167,7 +147,7 @@ def init_app(app: Flask) -> None:
         code = err.code or 500
         if code == 401 and not _wants_json():
             return err
-        if code == 429 and isinstance(err.description, str) and err.description.startswith(("登录", "操作")):
+        if code == 429 and err.description == login_locked_message():
             return _error_page(429, err.description)
         return _error_page(code)
 
@@ -176,7 +156,7 @@ def init_app(app: Flask) -> None:
     def _out_of_range(err: Exception):
         # A number too large for the database column (e.g. an id of 2^63 typed into a form field).
         db.session.rollback()
-        return _error_page(400, "输入的数值超出允许范围，请检查后重新填写。")
+        return _error_page(400, _("输入的数值超出允许范围，请检查后重新填写。"))
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
@@ -200,8 +180,8 @@ def _error_page(code: int, text: str | None = None):
     from flask import current_app
 
     limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
-    title = ERROR_TITLES.get(code, "出错了")
-    body = text or ERROR_TEXTS.get(code, "请求无法完成。").format(limit=limit)
+    title = str(ERROR_TITLES.get(code, _("出错了")))
+    body = text or (ERROR_TEXTS[code] % {"limit": limit} if code in ERROR_TEXTS else _("请求无法完成。"))
     if _wants_json():
         return jsonify(error=body), code
     return render_template("errors/error.html", code=code, title=title, text=body), code
