@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask import Blueprint, Flask, make_response, redirect, request
-from flask_babel import Babel, force_locale, get_locale
+from flask_babel import Babel, force_locale, get_locale, refresh
 
 from renovation.core.timeutil import to_local
 
@@ -146,15 +146,15 @@ def percent(value, digits: int = 1) -> str:
 # ---------------------------------------------------------------- switching
 
 def _safe_next(target: str | None) -> str:
-    """A same-site path to go back to (never another host: no open redirect), else '/'."""
-    if not target:
-        return "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        if parts.netloc == request.host and parts.path.startswith("/"):
-            return parts.path + ("?" + parts.query if parts.query else "")
-        return "/"
-    return target
+    """A same-site path to go back to (never another host: no open redirect), else '/'. A full URL of
+    this very host (the Referer) is cut down to its path."""
+    from renovation.accounts.views import is_safe_next
+
+    if target and not target.startswith("/"):
+        parts = urlsplit(target)
+        if parts.netloc == request.host:
+            target = parts.path + ("?" + parts.query if parts.query else "")
+    return target if is_safe_next(target) else "/"
 
 
 def _remember(cookie: str, value: str):
@@ -185,6 +185,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(
         str(PACKAGE_DIR / name / "translations") for name in CATALOGUES))
     babel.init_app(app, locale_selector=select_locale)
+    # Each request chooses afresh (Flask-Babel caches the choice on ``g``, which an app context
+    # shared by several requests, as in tests and CLI commands, would otherwise carry over).
+    app.before_request(refresh)
     app.jinja_env.filters.update(
         date_cn=format_date, datetime_cn=format_datetime, yuan=yuan, wan_yuan=wan_yuan, percent=percent,
         number=number,
