@@ -6,6 +6,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -24,8 +25,11 @@ class Partner(db.Model):
     kind: Mapped[str | None] = mapped_column(String(64))
 
 
-#: Opening status of a facility (string column, these are the values offered).
+#: Opening status of a facility (string column, these are the values offered and stored, in Chinese).
 FACILITY_STATUSES = ("已开放", "试运行", "建设中", "暂停开放")
+#: The stored status -> its label in the reader's language.
+FACILITY_STATUS_LABELS = {"已开放": _l("已开放"), "试运行": _l("试运行"), "建设中": _l("建设中"),
+                          "暂停开放": _l("暂停开放")}
 
 
 class Facility(db.Model):
@@ -52,6 +56,11 @@ class Facility(db.Model):
     provisions: Mapped[list["FacilityProvision"]] = relationship(
         back_populates="facility", order_by="FacilityProvision.id", cascade="all, delete-orphan")
 
+    @property
+    def status_label(self) -> str:
+        """The opening status in the reader's language (a status typed outside the list is shown as is)."""
+        return FACILITY_STATUS_LABELS.get(self.status, self.status)
+
 
 class FacilityProvision(db.Model):
     """One counted thing a partner provided to a facility, e.g. 图书 3000 册, 绘本 300 册 (quantity >= 0)."""
@@ -76,7 +85,7 @@ class HandoverStatus(enum.Enum):
     HANDED = "handed"
 
 
-HANDOVER_STATUS_LABELS = {HandoverStatus.PLANNED: "待移交", HandoverStatus.HANDED: "已移交"}
+HANDOVER_STATUS_LABELS = {HandoverStatus.PLANNED: _l("待移交"), HandoverStatus.HANDED: _l("已移交")}
 
 
 class Handover(db.Model):
@@ -107,7 +116,7 @@ class Handover(db.Model):
 
     @property
     def status_label(self) -> str:
-        """Chinese status."""
+        """The status in the reader's language (lazy: rendered under ``chinese()`` it is Chinese)."""
         return HANDOVER_STATUS_LABELS[self.status]
 
 
@@ -167,8 +176,8 @@ class RepairStatus(enum.Enum):
     DONE = "done"
 
 
-REPAIR_STATUS_LABELS = {RepairStatus.SUBMITTED: "已提交", RepairStatus.IN_PROGRESS: "处理中",
-                        RepairStatus.DONE: "已办结"}
+REPAIR_STATUS_LABELS = {RepairStatus.SUBMITTED: _l("已提交"), RepairStatus.IN_PROGRESS: _l("处理中"),
+                        RepairStatus.DONE: _l("已办结")}
 
 
 class RepairRequest(db.Model):
@@ -203,7 +212,7 @@ class RepairRequest(db.Model):
 
     @property
     def status_label(self) -> str:
-        """Chinese status."""
+        """The status in the reader's language (lazy: rendered under ``chinese()`` it is Chinese)."""
         return REPAIR_STATUS_LABELS[self.status]
 
 
@@ -220,9 +229,9 @@ class ActivityKind(enum.Enum):
     OTHER = "other"
 
 
-ACTIVITY_KIND_LABELS = {ActivityKind.CULTURE: "文化活动", ActivityKind.SPORTS: "体育活动",
-                        ActivityKind.GARBAGE_SORTING: "垃圾分类宣传", ActivityKind.VOLUNTEER: "志愿服务",
-                        ActivityKind.OTHER: "其他"}
+ACTIVITY_KIND_LABELS = {ActivityKind.CULTURE: _l("文化活动"), ActivityKind.SPORTS: _l("体育活动"),
+                        ActivityKind.GARBAGE_SORTING: _l("垃圾分类宣传"), ActivityKind.VOLUNTEER: _l("志愿服务"),
+                        ActivityKind.OTHER: _l("其他")}
 
 
 class CommunityActivity(db.Model):
@@ -243,7 +252,7 @@ class CommunityActivity(db.Model):
 
     @property
     def kind_label(self) -> str:
-        """Chinese kind."""
+        """The kind in the reader's language (lazy: rendered under ``chinese()`` it is Chinese)."""
         return ACTIVITY_KIND_LABELS[self.kind]
 
 
@@ -268,7 +277,7 @@ class SatisfactionMode(enum.Enum):
     REPORT = "report"
 
 
-SATISFACTION_MODE_LABELS = {SatisfactionMode.GATE: "作为结项条件", SatisfactionMode.REPORT: "仅作报告数据"}
+SATISFACTION_MODE_LABELS = {SatisfactionMode.GATE: _l("作为结项条件"), SatisfactionMode.REPORT: _l("仅作报告数据")}
 
 
 class SatisfactionSurvey(db.Model):

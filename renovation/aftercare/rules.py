@@ -1,5 +1,8 @@
 """Pure rules of post-handover management: repair-request deadlines and overdue flags, the
 satisfaction survey's aggregation and gate, and reading counted provisions. No app, no database.
+
+Messages meant for the reader go through ``gettext``: in a request they come out in the reader's
+language, outside one (no app context) in the Chinese of the source.
 """
 
 import re
@@ -7,6 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+
+from flask_babel import gettext as _
+
+from renovation.core.i18n import percent
 
 #: Default target times to close a repair request, in hours (local practice: a setting table seeded
 #: with these values and editable by administrators).
@@ -165,7 +172,7 @@ def aggregate_satisfaction(rows: list[ScoreRow], households_by_building: dict[st
 
 @dataclass(frozen=True)
 class SatisfactionGate:
-    """Whether the survey's gate is met; ``reasons`` (Chinese) say why not."""
+    """Whether the survey's gate is met; ``reasons`` (in the reader's language) say why not."""
 
     passed: bool
     reasons: list[str]
@@ -179,12 +186,13 @@ def satisfaction_gate(agg: SatisfactionAggregate, min_mean: Decimal | Fraction,
     need_mean, need_rate = Fraction(min_mean), Fraction(min_response_rate)
     rate = agg.response_rate
     if rate is None or rate < need_rate:
-        got = f"{float(rate) * 100:.1f}%" if rate is not None else "0%"
-        reasons.append(f"参评率{got}，未达到{float(need_rate) * 100:.1f}%。")
+        got = percent(rate) if rate is not None else "0%"
+        reasons.append(_("参评率%(got)s，未达到%(need)s。", got=got, need=percent(need_rate)))
     mean = agg.overall_mean
     if mean is None or mean < need_mean:
-        got = f"{float(mean):.2f}" if mean is not None else "无"
-        reasons.append(f"综合平均分{got}，未达到{float(need_mean):.2f}分。")
+        got = f"{float(mean):.2f}" if mean is not None else _("无")
+        need = f"{float(need_mean):.2f}"
+        reasons.append(_("综合平均分%(got)s，未达到%(need)s分。", got=got, need=need))
     return SatisfactionGate(not reasons, reasons)
 
 
@@ -204,8 +212,8 @@ _PROVISION_LINE = re.compile(r"^\s*(?P<item>[^\d,，]+?)\s*(?P<qty>\d[\d,，]*)\
 def parse_provisions(text: str | None) -> list[tuple[str, int, str | None]]:
     """Read counted provisions, one per line: '图书 3000 册' -> ('图书', 3000, '册'); thousands commas allowed.
 
-    Blank lines are skipped. Raises ValueError (Chinese message naming the line) for a line without a
-    thing and a whole number.
+    Blank lines are skipped. Raises ValueError (a message naming the line, in the reader's language) for a
+    line without a thing and a whole number.
     """
     out = []
     for n, line in enumerate((text or "").splitlines(), start=1):
@@ -213,7 +221,8 @@ def parse_provisions(text: str | None) -> list[tuple[str, int, str | None]]:
             continue
         m = _PROVISION_LINE.match(line)
         if not m:
-            raise ValueError(f"第{n}行“{line.strip()}”看不懂，请写成“物品 数量 单位”，例如“图书 3000 册”。")
+            raise ValueError(_("第%(n)d行“%(line)s”看不懂，请写成“物品 数量 单位”，例如“图书 3000 册”。",
+                               n=n, line=line.strip()))
         qty = int(m["qty"].replace(",", "").replace("，", ""))
         out.append((m["item"].strip()[:64], qty, (m["unit"] or None)))
     return out

@@ -1,13 +1,15 @@
 """Write-side operations of post-handover management (改造后管理), and the read models of its pages.
 
-Every write takes the acting user, checks permission, raises DomainError/PermissionDenied with Chinese
-messages, flushes (never commits) and writes an audit row for each state change.
+Every write takes the acting user, checks permission, raises DomainError/PermissionDenied with messages
+in the reader's language (the Chinese source inside ``gettext``), flushes (never commits) and writes an
+audit row for each state change. What is stored (upload captions, audit rows) stays in Chinese.
 """
 
 from datetime import date, datetime
 from decimal import Decimal
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -90,7 +92,7 @@ def add_facility(project: Project, user: User, *, name: str, kind: str | None, p
     ``area`` in m²; ``counted``: counted provisions, one per line ('图书 3000 册'). Raises
     PermissionDenied unless ``user`` may edit the project; DomainError for an unreadable ``counted`` line.
     """
-    _require_edit(user, project, "只有本项目的专班成员可以登记设施。")
+    _require_edit(user, project, _("只有本项目的专班成员可以登记设施。"))
     facility = Facility(compound_id=project.compound_id, partner=_partner(partner_name), name=name.strip(),
                         kind=_clean(kind), area=area, provision=_clean(provision), opening_hours=_clean(opening_hours),
                         status=status, size_note=_clean(size_note), opened_on=opened_on,
@@ -111,9 +113,9 @@ def update_facility(facility: Facility, project: Project, user: User, *, name: s
     Raises PermissionDenied; DomainError when the facility is not of the project's compound or a
     ``counted`` line is unreadable.
     """
-    _require_edit(user, project, "只有本项目的专班成员可以修改设施。")
+    _require_edit(user, project, _("只有本项目的专班成员可以修改设施。"))
     if facility.compound_id != project.compound_id:
-        raise DomainError("该设施不属于本小区。")
+        raise DomainError(_("该设施不属于本小区。"))
     before = {"name": facility.name, "status": facility.status, "opening_hours": facility.opening_hours}
     facility.provisions = _provisions(counted)
     facility.name, facility.kind, facility.partner = name.strip(), _clean(kind), _partner(partner_name)
@@ -138,7 +140,7 @@ def facilities(project: Project) -> list[Facility]:
 def add_handover(project: Project, user: User, *, asset: str, receiver: str, planned_on: date | None,
                  note: str | None) -> Handover:
     """Add a line to the handover checklist (status planned). Raises PermissionDenied."""
-    _require_edit(user, project, "只有本项目的专班成员可以登记移交事项。")
+    _require_edit(user, project, _("只有本项目的专班成员可以登记移交事项。"))
     row = Handover(project_id=project.id, asset=asset.strip(), receiver=receiver.strip(), planned_on=planned_on,
                    note=_clean(note))
     db.session.add(row)
@@ -154,11 +156,11 @@ def sign_handover(handover: Handover, user: User, *, handed_on: date, giver_sign
     Raises PermissionDenied; DomainError when already handed or ``handed_on`` is after ``today``.
     """
     project = db.session.get(Project, handover.project_id)
-    _require_edit(user, project, "只有本项目的专班成员可以登记移交。")
+    _require_edit(user, project, _("只有本项目的专班成员可以登记移交。"))
     if handover.status is HandoverStatus.HANDED:
-        raise DomainError("该事项已完成移交。")
+        raise DomainError(_("该事项已完成移交。"))
     if handed_on > today:
-        raise DomainError("移交日期不能晚于今天。")
+        raise DomainError(_("移交日期不能晚于今天。"))
     handover.status = HandoverStatus.HANDED
     handover.handed_on = handed_on
     handover.giver_signatory = giver_signatory.strip()
@@ -176,7 +178,7 @@ def add_handover_document(handover: Handover, user: User, *, title: str, scan: P
     """Attach a scanned document (移交书, 验收单) to a handover. Raises PermissionDenied; DomainError
     when the scan is not an image."""
     project = db.session.get(Project, handover.project_id)
-    _require_edit(user, project, "只有本项目的专班成员可以上传移交资料。")
+    _require_edit(user, project, _("只有本项目的专班成员可以上传移交资料。"))
     upload_id = _save_photo(scan, project, user, f"{handover.asset}移交资料：{title.strip()}")
     doc = HandoverDocument(handover_id=handover.id, title=title.strip(), upload_id=upload_id)
     db.session.add(doc)
@@ -202,11 +204,11 @@ def set_property_contract(project: Project, user: User, *, company: str, contact
     ``fee_per_m2``: yuan per m² per month (0-20). Raises PermissionDenied; DomainError when the period
     ends before it starts or the fee is out of range.
     """
-    _require_edit(user, project, "只有本项目的专班成员可以登记物业服务合同。")
+    _require_edit(user, project, _("只有本项目的专班成员可以登记物业服务合同。"))
     if ends_on < starts_on:
-        raise DomainError("合同结束日期不能早于开始日期。")
+        raise DomainError(_("合同结束日期不能早于开始日期。"))
     if not Decimal(0) <= fee_per_m2 <= Decimal(20):
-        raise DomainError("物业费须在0到20元/m²·月之间。")
+        raise DomainError(_("物业费须在0到20元/m²·月之间。"))
     contract = PropertyContract(project_id=project.id, company=company.strip(), contact_phone=_clean(contact_phone),
                                 starts_on=starts_on, ends_on=ends_on, fee_per_m2=fee_per_m2, scope=_clean(scope))
     db.session.add(contract)
@@ -252,9 +254,9 @@ def set_repair_target(user: User, name: str, target_hours: int) -> RepairCategor
     ``target_hours``: 1-720. Raises PermissionDenied; DomainError out of range.
     """
     if not (user.is_authenticated and user.role is Role.ADMIN):
-        raise PermissionDenied("只有系统管理员可以修改报修时限设置。")
+        raise PermissionDenied(_("只有系统管理员可以修改报修时限设置。"))
     if not 1 <= target_hours <= 720:
-        raise DomainError("处理时限须在1到720小时之间。")
+        raise DomainError(_("处理时限须在1到720小时之间。"))
     ensure_repair_categories()
     row = db.session.scalar(select(RepairCategory).where(RepairCategory.name == name.strip()))
     before = {"target_hours": row.target_hours} if row else None
@@ -301,10 +303,10 @@ def file_repair(project: Project, user: User, *, category_id: int, location: str
     image).
     """
     if not can_file_repair(user, project):
-        raise PermissionDenied("只有本小区居民可以为自己家报修。")
+        raise PermissionDenied(_("只有本小区居民可以为自己家报修。"))
     category = db.session.get(RepairCategory, category_id)
     if category is None:
-        raise DomainError("请选择报修类别。")
+        raise DomainError(_("请选择报修类别。"))
     photo_id = _save_photo(photo, project, user, f"报修照片：{location.strip()}")
     req = RepairRequest(project_id=project.id, household_id=user.household_id, reporter_id=user.id,
                         category_id=category.id, target_hours=category.target_hours, location=location.strip(),
@@ -325,23 +327,23 @@ def handle_repair(req: RepairRequest, user: User, *, action: str, note: str | No
     """
     project = db.session.get(Project, req.project_id)
     if not can_handle_repair(user, project):
-        raise PermissionDenied("只有本项目的专班（物业）人员可以处理报修。")
+        raise PermissionDenied(_("只有本项目的专班（物业）人员可以处理报修。"))
     now = now or utcnow()
     before = req.status
     if action == "accept":
         if req.status is not RepairStatus.SUBMITTED:
-            raise DomainError(f"报修当前为“{req.status_label}”，不能再受理。")
+            raise DomainError(_("报修当前为“%(status)s”，不能再受理。", status=req.status_label))
         req.status, req.accepted_at, req.handler_id = RepairStatus.IN_PROGRESS, now, user.id
     elif action == "done":
         if req.status is RepairStatus.DONE:
-            raise DomainError("该报修已办结。")
+            raise DomainError(_("该报修已办结。"))
         if not _clean(note):
-            raise DomainError("请填写处理结果。")
+            raise DomainError(_("请填写处理结果。"))
         req.status, req.done_at, req.handler_id = RepairStatus.DONE, now, user.id
         req.accepted_at = req.accepted_at or now
         req.result = note.strip()
     else:
-        raise DomainError("不支持的操作。")
+        raise DomainError(_("不支持的操作。"))
     db.session.flush()
     audit.record(user, f"repair.{action}", req, before={"status": before.value},
                  after={"status": req.status.value, "note": _clean(note)})
@@ -377,11 +379,11 @@ def add_activity(project: Project, user: User, *, kind: ActivityKind, title: str
     Raises PermissionDenied; DomainError (date after ``today``, participants out of range, a photo not
     an image).
     """
-    _require_edit(user, project, "只有本项目的专班成员可以登记活动。")
+    _require_edit(user, project, _("只有本项目的专班成员可以登记活动。"))
     if held_on > today:
-        raise DomainError("活动日期不能晚于今天，请在活动结束后登记。")
+        raise DomainError(_("活动日期不能晚于今天，请在活动结束后登记。"))
     if not 0 <= participants <= 100000:
-        raise DomainError("参加人数须在0到100000之间。")
+        raise DomainError(_("参加人数须在0到100000之间。"))
     activity = CommunityActivity(project_id=project.id, kind=kind, title=title.strip(), held_on=held_on,
                                  organiser=organiser.strip(), participants=participants,
                                  description=_clean(description), created_by_id=user.id)
@@ -416,11 +418,11 @@ def open_survey(project: Project, user: User, *, title: str, mode: SatisfactionM
 
     ``min_mean``: 1-5; ``min_response_rate``: fraction 0-1. Raises PermissionDenied; DomainError out of range.
     """
-    _require_edit(user, project, "只有本项目的专班成员可以发起满意度测评。")
+    _require_edit(user, project, _("只有本项目的专班成员可以发起满意度测评。"))
     if not Decimal(1) <= min_mean <= Decimal(5):
-        raise DomainError("达标平均分须在1到5分之间。")
+        raise DomainError(_("达标平均分须在1到5分之间。"))
     if not Decimal(0) <= min_response_rate <= Decimal(1):
-        raise DomainError("参评率要求须在0%到100%之间。")
+        raise DomainError(_("参评率要求须在0%到100%之间。"))
     survey = survey_of(project)
     before = None
     if survey is None:
@@ -440,9 +442,9 @@ def open_survey(project: Project, user: User, *, title: str, mode: SatisfactionM
 
 def close_survey(survey: SatisfactionSurvey, project: Project, user: User) -> SatisfactionSurvey:
     """Close the survey (answers are final). Raises PermissionDenied; DomainError when already closed."""
-    _require_edit(user, project, "只有本项目的专班成员可以结束满意度测评。")
+    _require_edit(user, project, _("只有本项目的专班成员可以结束满意度测评。"))
     if not survey.is_open:
-        raise DomainError("满意度测评已结束。")
+        raise DomainError(_("满意度测评已结束。"))
     survey.is_open, survey.closed_at = False, utcnow()
     db.session.flush()
     audit.record(user, "satisfaction.close", survey, before={"is_open": True}, after={"is_open": False},
@@ -458,15 +460,15 @@ def answer_survey(survey: SatisfactionSurvey, project: Project, user: User, *, c
     score out of range, household not on the register).
     """
     if not (user.is_authenticated and user.is_resident_like() and can_view_project(user, project)):
-        raise PermissionDenied("只有本小区居民可以参加满意度测评。")
+        raise PermissionDenied(_("只有本小区居民可以参加满意度测评。"))
     if not survey.is_open:
-        raise DomainError("满意度测评已结束。")
+        raise DomainError(_("满意度测评已结束。"))
     for s in (content, process, management):
         if not rules.SCORE_MIN <= s <= rules.SCORE_MAX:
-            raise DomainError("评分须为1到5分。")
+            raise DomainError(_("评分须为1到5分。"))
     household = db.session.get(Household, user.household_id)
     if household is None or household.status is not HouseholdStatus.ACTIVE:
-        raise DomainError("您的房屋不在本小区名册中，无法参评。")
+        raise DomainError(_("您的房屋不在本小区名册中，无法参评。"))
     # A double tap sends two answers at once: serialise them on the survey row so the second one updates
     # the first instead of hitting the one-answer-per-household constraint.
     lock_row(db.session, SatisfactionSurvey, survey.id)

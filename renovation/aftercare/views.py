@@ -4,6 +4,7 @@ and residents' repair requests, community activities, and the satisfaction surve
 from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -89,7 +90,7 @@ def facilities(project_id: int):
                 refuse_on_form(err, form, form.counted)
             else:
                 db.session.commit()
-                flash("设施已登记。", "success")
+                flash(_("设施已登记。"), "success")
                 return redirect(url_for("aftercare.facilities", project_id=project.id))
     return render_template("aftercare/facilities.html", project=project, facilities=services.facilities(project),
                            form=form, can_edit=can_edit), _status(form)
@@ -118,7 +119,7 @@ def edit_facility(facility_id: int):
             refuse_on_form(err, form, form.counted)
         else:
             db.session.commit()
-            flash("设施信息已更新。", "success")
+            flash(_("设施信息已更新。"), "success")
             return redirect(url_for("aftercare.facilities", project_id=project.id))
     return render_template("aftercare/facility_edit.html", project=project, facility=facility,
                            form=form), _status(form)
@@ -140,7 +141,7 @@ def handovers(project_id: int):
             services.add_handover(project, current_user, asset=form.asset.data, receiver=form.receiver.data,
                                   planned_on=form.planned_on.data, note=form.note.data)
             db.session.commit()
-            flash("移交事项已加入清单。", "success")
+            flash(_("移交事项已加入清单。"), "success")
             return redirect(url_for("aftercare.handovers", project_id=project.id))
     rows = services.handovers(project)
     return render_template("aftercare/handovers.html", project=project, rows=rows, form=form, can_edit=can_edit,
@@ -186,7 +187,7 @@ def sign_handover(handover_id: int):
             refuse_on_form(err, form, form.handed_on)
         else:
             db.session.commit()
-            flash("移交已登记。", "success")
+            flash(_("移交已登记。"), "success")
             return redirect(url_for("aftercare.handover", handover_id=handover.id))
     return _handover_page(handover, project, 400, sign_form=form)
 
@@ -202,7 +203,7 @@ def add_handover_document(handover_id: int):
     if form.validate_on_submit():
         scan = uploaded_file(form.scan)
         if scan is None:
-            form.scan.errors.append("请选择扫描件或照片。")
+            form.scan.errors.append(_("请选择扫描件或照片。"))
         else:
             try:
                 services.add_handover_document(handover, current_user, title=form.title.data, scan=scan)
@@ -210,7 +211,7 @@ def add_handover_document(handover_id: int):
                 refuse_on_form(err, form, form.scan)
             else:
                 db.session.commit()
-                flash("移交资料已上传。", "success")
+                flash(_("移交资料已上传。"), "success")
                 return redirect(url_for("aftercare.handover", handover_id=handover.id))
     return _handover_page(handover, project, 400, doc_form=form)
 
@@ -237,7 +238,7 @@ def property_management(project_id: int):
                 refuse_on_form(err, form, form.fee_per_m2)
             else:
                 db.session.commit()
-                flash("物业服务合同已登记。", "success")
+                flash(_("物业服务合同已登记。"), "success")
                 return redirect(url_for("aftercare.property_management", project_id=project.id))
     contract = services.current_contract(project)
     stats = services.repair_stats(project) if not current_user.is_resident_like() else None
@@ -260,7 +261,8 @@ def repair_targets():
     if form.validate_on_submit():
         services.set_repair_target(current_user, form.name.data, form.target_hours.data)
         db.session.commit()
-        flash(f"“{form.name.data.strip()}”的处理时限已设为 {form.target_hours.data} 小时。", "success")
+        flash(_("“%(name)s”的处理时限已设为 %(hours)d 小时。", name=form.name.data.strip(),
+                hours=form.target_hours.data), "success")
         return redirect(url_for("aftercare.repair_targets"))
     return render_template("aftercare/repair_targets.html", categories=services.repair_categories(),
                            defaults=rules.DEFAULT_REPAIR_TARGETS, form=form), _status(form)
@@ -291,6 +293,11 @@ def repairs(project_id: int):
         rules=rules, now=now)
 
 
+def _category_choice(name: str, hours: int) -> str:
+    """A category offered to the resident with its target time (the name is data, shown as is)."""
+    return _("%(name)s（%(hours)d小时内处理）", name=name, hours=hours)
+
+
 @bp.route("/projects/<int:project_id>/repairs/new", methods=["GET", "POST"])
 @login_required
 def new_repair(project_id: int):
@@ -301,9 +308,9 @@ def new_repair(project_id: int):
     categories = services.repair_categories()
     form = RepairForm()
     if categories:
-        form.category_id.choices = [(c.id, f"{c.name}（{c.target_hours}小时内处理）") for c in categories]
+        form.category_id.choices = [(c.id, _category_choice(c.name, c.target_hours)) for c in categories]
     else:  # the setting table is still empty: offer the defaults, created on the first request
-        form.category_id.choices = [(-(i + 1), f"{n}（{h}小时内处理）")
+        form.category_id.choices = [(-(i + 1), _category_choice(n, h))
                                     for i, (n, h) in enumerate(rules.DEFAULT_REPAIR_TARGETS)]
     if form.validate_on_submit():
         category_id = form.category_id.data
@@ -317,7 +324,7 @@ def new_repair(project_id: int):
             refuse_on_form(err, form, form.photo if is_upload_error(err) else form.category_id)
         else:
             db.session.commit()
-            flash("报修已提交，物业会尽快处理。", "success")
+            flash(_("报修已提交，物业会尽快处理。"), "success")
             return redirect(url_for("aftercare.repair", repair_id=req.id))
     return render_template("aftercare/repair_new.html", project=project, form=form), _status(form)
 
@@ -365,7 +372,7 @@ def handle_repair(repair_id: int):
             refuse_on_form(err, form, form.note)
         else:
             db.session.commit()
-            flash("报修已受理。" if form.action.data == "accept" else "报修已办结。", "success")
+            flash(_("报修已受理。") if form.action.data == "accept" else _("报修已办结。"), "success")
             return redirect(url_for("aftercare.repair", repair_id=req.id))
     return _repair_page(req, project, 400, form)
 
@@ -392,7 +399,7 @@ def activities(project_id: int):
                 refuse_on_form(err, form, form.photos if is_upload_error(err) else form.held_on)
             else:
                 db.session.commit()
-                flash("活动已登记。", "success")
+                flash(_("活动已登记。"), "success")
                 return redirect(url_for("aftercare.activities", project_id=project.id))
     rows = services.activities(project)
     return render_template("aftercare/activities.html", project=project, rows=rows, form=form, can_edit=can_edit,
@@ -451,7 +458,7 @@ def open_survey(project_id: int):
             refuse_on_form(err, form)
         else:
             db.session.commit()
-            flash("满意度测评已发起，居民可在手机上参评。", "success")
+            flash(_("满意度测评已发起，居民可在手机上参评。"), "success")
             return redirect(url_for("aftercare.satisfaction", project_id=project.id))
     return _satisfaction_page(project, form, 400)
 
@@ -467,11 +474,11 @@ def close_survey(project_id: int):
     from renovation.core.forms import ZhForm
 
     if not ZhForm().validate_on_submit():
-        flash("页面已过期，请刷新后重试。", "danger")
+        flash(_("页面已过期，请刷新后重试。"), "danger")
     else:
         services.close_survey(survey, project, current_user)
         db.session.commit()
-        flash("满意度测评已结束。", "success")
+        flash(_("满意度测评已结束。"), "success")
     return redirect(url_for("aftercare.satisfaction", project_id=project.id))
 
 
@@ -500,7 +507,7 @@ def rate(project_id: int):
             refuse_on_form(err, form)
         else:
             db.session.commit()
-            flash("感谢您的评价！", "success")
+            flash(_("感谢您的评价！"), "success")
             return redirect(url_for("aftercare.rate", project_id=project.id))
     return render_template("aftercare/rate.html", project=project, survey=survey, form=form,
                            mine=mine), _status(form)
