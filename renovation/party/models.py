@@ -5,12 +5,16 @@ with attendance and decisions, follow-up tasks, members' activity log and the br
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from renovation.core.db import str_enum, utcnow
 from renovation.extensions import db
 from renovation.projects.rules import Stage
+
+#: The posts of a member (stored in Chinese, shown in the reader's language).
+MEMBER_POSTS = {"书记": _l("书记"), "副书记": _l("副书记"), "委员": _l("委员"), "党员": _l("党员")}
 
 
 class PartyBranch(db.Model):
@@ -40,6 +44,11 @@ class PartyMember(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     branch: Mapped[PartyBranch] = relationship(back_populates="members")
     household = relationship("Household")
+
+    @property
+    def post_label(self) -> str:
+        """The post in the reader's language (a post typed outside the list is shown as is)."""
+        return MEMBER_POSTS.get(self.post, self.post)
 
 
 class VanguardPost(db.Model):
@@ -127,9 +136,9 @@ class MemberActivityKind(enum.Enum):
     OTHER = "other"
 
 
-MEMBER_ACTIVITY_LABELS = {MemberActivityKind.VISIT: "入户走访", MemberActivityKind.MEDIATION: "矛盾调解",
-                          MemberActivityKind.SUPERVISION: "监督", MemberActivityKind.VOLUNTEER: "志愿服务",
-                          MemberActivityKind.OTHER: "其他"}
+MEMBER_ACTIVITY_LABELS = {MemberActivityKind.VISIT: _l("入户走访"), MemberActivityKind.MEDIATION: _l("矛盾调解"),
+                          MemberActivityKind.SUPERVISION: _l("监督"), MemberActivityKind.VOLUNTEER: _l("志愿服务"),
+                          MemberActivityKind.OTHER: _l("其他")}
 
 member_activity_tag = Table(
     "member_activity_tag", db.metadata,
@@ -161,5 +170,5 @@ class MemberActivity(db.Model):
 
     @property
     def kind_label(self) -> str:
-        """Chinese kind."""
+        """The kind in the reader's language."""
         return MEMBER_ACTIVITY_LABELS[self.kind]

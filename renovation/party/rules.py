@@ -1,12 +1,16 @@
 """Pure rules of the temporary Party branch: attendance rate, follow-up task overdue flags and the
-counting of members' activities by type and by tag. No app, no database.
+counting of members' activities by type and by tag. No app, no database (messages go through gettext,
+which gives the Chinese source outside a request).
 """
 
 from collections.abc import Iterable
 from datetime import date
 from fractions import Fraction
 
+from flask_babel import gettext as _
+
 #: The five threads of 一针引五线 (one subdistrict's method; a branch may define its own tags instead).
+#: Seed data of the branch's tags (stored in Chinese, shown as typed).
 FIVE_THREADS: tuple[tuple[str, str], ...] = (
     ("基层堡垒", "建强基层党组织战斗堡垒"),
     ("党群连心", "党员联系服务群众"),
@@ -22,13 +26,13 @@ def attendance_rate(attendees: int, expected: int) -> Fraction | None:
 
 
 def attendance_error(attendees: int, expected: int) -> str | None:
-    """Chinese reason a head count is refused (attendees 0..expected, expected >= 1), or None."""
+    """The reason (reader's language) a head count is refused (attendees 0..expected, expected >= 1), or None."""
     if expected < 1:
-        return "应到人数至少为1人。"
+        return _("应到人数至少为1人。")
     if attendees < 0:
-        return "实到人数不能为负数。"
+        return _("实到人数不能为负数。")
     if attendees > expected:
-        return "实到人数不能多于应到人数。"
+        return _("实到人数不能多于应到人数。")
     return None
 
 

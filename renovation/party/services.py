@@ -1,7 +1,8 @@
 """Write-side operations of the temporary Party branch, and the read models of its pages.
 
 Every write takes the acting user, checks permission (the project's squad or an administrator),
-raises DomainError/PermissionDenied with Chinese messages, flushes (never commits) and writes an
+raises DomainError/PermissionDenied with messages in the reader's language (records and audit rows stay
+in Chinese), flushes (never commits) and writes an
 audit row. Branch records are for the branch's members on the squad, leaders and administrators, not
 for residents (``can_view_party``).
 """
@@ -9,6 +10,7 @@ for residents (``can_view_party``).
 import re
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -34,6 +36,14 @@ from renovation.projects.models import Project
 from renovation.projects.rules import Stage
 
 
+class FieldError(DomainError):
+    """A refusal about one form field (``field``: its name), so the view shows the message next to it."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
+
+
 def can_view_party(user, project) -> bool:
     """Branch records are for staff and leaders (admin, leaders of the area, the project's squad), not residents."""
     return user.is_authenticated and user.role in (Role.ADMIN, Role.LEADER, Role.SQUAD) and can_view_project(
@@ -42,7 +52,7 @@ def can_view_party(user, project) -> bool:
 
 def _require_edit(user: User, project: Project) -> None:
     if not can_edit_project(user, project):
-        raise PermissionDenied("只有本项目专班成员（支部委员）或管理员可以维护党支部记录。")
+        raise PermissionDenied(_("只有本项目专班成员（支部委员）或管理员可以维护党支部记录。"))
 
 
 def _clean(text: str | None) -> str | None:
@@ -55,12 +65,13 @@ def branch_of(project: Project) -> PartyBranch | None:
                              .order_by(PartyBranch.id).limit(1))
 
 
-def _member_of(branch: PartyBranch, member_id: int | None, what: str = "成员") -> PartyMember | None:
+def _member_of(branch: PartyBranch, member_id: int | None, error: str) -> PartyMember | None:
+    """The member ``member_id`` of ``branch`` (None for no id); DomainError(``error``) when not of the branch."""
     if not member_id:
         return None
     member = db.session.get(PartyMember, member_id)
     if member is None or member.branch_id != branch.id:
-        raise DomainError(f"所选{what}不是本支部成员。")
+        raise DomainError(error)
     return member
 
 
@@ -74,7 +85,7 @@ def create_branch(project: Project, user: User, *, name: str, founded_on: date |
     """
     _require_edit(user, project)
     if branch_of(project) is not None:
-        raise DomainError("本项目已成立临时党支部。")
+        raise DomainError(_("本项目已成立临时党支部。"))
     branch = PartyBranch(project_id=project.id, name=name.strip(), founded_on=founded_on)
     db.session.add(branch)
     db.session.flush()
@@ -104,7 +115,7 @@ def add_post(branch: PartyBranch, project: Project, user: User, *, name: str, ho
     Raises PermissionDenied; DomainError when the holder is not a member of the branch.
     """
     _require_edit(user, project)
-    holder = _member_of(branch, holder_id, "岗位负责人")
+    holder = _member_of(branch, holder_id, _("所选岗位负责人不是本支部成员。"))
     post = VanguardPost(branch_id=branch.id, name=name.strip(), holder_id=holder.id if holder else None,
                         duty=_clean(duty))
     db.session.add(post)
@@ -119,7 +130,7 @@ def add_tag(branch: PartyBranch, project: Project, user: User, *, name: str, des
     _require_edit(user, project)
     if db.session.scalar(select(BranchTag.id).where(BranchTag.branch_id == branch.id,
                                                     BranchTag.name == name.strip())) is not None:
-        raise DomainError(f"标签“{name.strip()}”已存在。")
+        raise DomainError(_("标签“%(name)s”已存在。", name=name.strip()))
     order = (db.session.scalar(select(func.max(BranchTag.sort_order)).where(BranchTag.branch_id == branch.id))
              or 0) + 1
     tag = BranchTag(branch_id=branch.id, name=name.strip(), description=_clean(description), sort_order=order)
@@ -158,14 +169,15 @@ def record_meeting(branch: PartyBranch, project, user, *, held_on: date, title: 
     DomainError when attendees > expected, a present id is not a member, or the date is after ``today``.
     """
     _require_edit(user, project)
-    present = [_member_of(branch, i, "出席人员") for i in dict.fromkeys(present_ids or [])]
+    not_member = _("所选出席人员不是本支部成员。")
+    present = [_member_of(branch, i, not_member) for i in dict.fromkeys(present_ids or [])]
     if present:
         attendees = len(present)
     error = rules.attendance_error(attendees or 0, expected)
     if error:
         raise DomainError(error)
     if today is not None and held_on > today:
-        raise DomainError("会议日期不能晚于今天。")
+        raise FieldError(_("会议日期不能晚于今天。"), "held_on")
     meeting = Meeting(branch_id=branch.id, held_on=held_on, title=title.strip(), attendees=attendees or 0,
                       expected=expected, minutes=_clean(minutes), agenda=_clean(agenda), present=present)
     db.session.add(meeting)
@@ -184,11 +196,11 @@ def add_decision(meeting: Meeting, project: Project, user: User, *, decision: st
     """
     _require_edit(user, project)
     branch = db.session.get(PartyBranch, meeting.branch_id)
-    owner = _member_of(branch, owner_id, "责任人")
+    owner = _member_of(branch, owner_id, _("所选责任人不是本支部成员。"))
     if owner is None:
-        raise DomainError("请选择责任人。")
+        raise FieldError(_("请选择责任人。"), "owner_id")
     if deadline < meeting.held_on:
-        raise DomainError("完成期限不能早于会议日期。")
+        raise FieldError(_("完成期限不能早于会议日期。"), "deadline")
     task = BranchTask(branch_id=branch.id, meeting_id=meeting.id, decision=decision.strip(), owner_id=owner.id,
                       deadline=deadline)
     db.session.add(task)
@@ -206,9 +218,9 @@ def complete_task(task: BranchTask, project: Project, user: User, *, note: str |
     """
     _require_edit(user, project)
     if task.done_on is not None:
-        raise DomainError("该事项已办结。")
+        raise DomainError(_("该事项已办结。"))
     if done_on > today:
-        raise DomainError("办结日期不能晚于今天。")
+        raise DomainError(_("办结日期不能晚于今天。"))
     task.done_on, task.done_note = done_on, _clean(note)
     db.session.flush()
     audit.record(user, "task.done", task, before={"done_on": None},
@@ -232,20 +244,21 @@ _DWELLING = re.compile(r"^\s*(?P<b>\d+号楼)\s*(?P<e>\d+单元)\s*(?P<r>\w+?)(�
 def find_household(project: Project, label: str | None) -> Household | None:
     """The compound's household named like '3号楼2单元501' (None for a blank label).
 
-    Raises DomainError when the label is not of that shape or names no dwelling of the compound.
+    Raises FieldError (field 'household') when the label is not of that shape or names no dwelling of the
+    compound.
     """
     if not label or not label.strip():
         return None
     m = _DWELLING.match(label)
     if not m:
-        raise DomainError("房屋请写成“3号楼2单元501”的形式。")
+        raise FieldError(_("房屋请写成“3号楼2单元501”的形式。"), "household")
     hh = db.session.scalar(
         select(Household).join(Building, Household.building_id == Building.id)
         .join(Entrance, Household.entrance_id == Entrance.id)
         .where(Household.compound_id == project.compound_id, Building.number == m["b"], Entrance.number == m["e"],
                Household.room == m["r"]))
     if hh is None:
-        raise DomainError(f"本小区没有“{label.strip()}”这户。")
+        raise FieldError(_("本小区没有“%(label)s”这户。", label=label.strip()), "household")
     return hh
 
 
@@ -260,24 +273,24 @@ def log_activity(branch: PartyBranch, project: Project, user: User, *, member_id
     project, date after ``today``).
     """
     _require_edit(user, project)
-    member = _member_of(branch, member_id, "党员")
+    member = _member_of(branch, member_id, _("所选党员不是本支部成员。"))
     if member is None:
-        raise DomainError("请选择党员。")
+        raise FieldError(_("请选择党员。"), "member_id")
     if today is not None and happened_on > today:
-        raise DomainError("活动日期不能晚于今天。")
+        raise FieldError(_("活动日期不能晚于今天。"), "happened_on")
     household = find_household(project, household_label)
     if problem_id:
         from renovation.construction.models import ProblemReport
 
         problem = db.session.get(ProblemReport, problem_id)
         if problem is None or problem.project_id != project.id:
-            raise DomainError("所选问题不属于本项目。")
+            raise FieldError(_("所选问题不属于本项目。"), "problem_id")
     tags = []
     if tag_ids:
         tags = list(db.session.scalars(select(BranchTag).where(BranchTag.id.in_(tag_ids),
                                                                BranchTag.branch_id == branch.id)))
         if len(tags) != len(set(tag_ids)):
-            raise DomainError("所选标签不属于本支部。")
+            raise FieldError(_("所选标签不属于本支部。"), "tags")
     row = MemberActivity(branch_id=branch.id, project_id=project.id, member_id=member.id, kind=kind, stage=stage,
                          happened_on=happened_on, summary=summary.strip(),
                          household_id=household.id if household else None, problem_id=problem_id or None,
@@ -310,7 +323,8 @@ def activity_log(project: Project, start: date | None = None, end: date | None =
 def activity_counts(project: Project, start: date | None, end: date | None) -> dict[str, dict[str, int]]:
     """Members' activities of ``project`` from ``start`` to ``end`` (dates, inclusive; None = open end)
     counted for the report: {"by_type": {"入户走访": n, "矛盾调解": n, "监督": n, "志愿服务": n, "其他": n},
-    "by_tag": {tag name: n, ...}}.
+    "by_tag": {tag name: n, ...}}; the types are named in the current language (Chinese under
+    core.i18n.chinese(), as the PDF report builds them).
 
     Every type and every tag of the project's branch appears, 0 when unused, types in the order above and
     tags in the branch's order; an activity with two tags counts once under each (so by_tag need not sum
@@ -334,6 +348,6 @@ def activity_counts(project: Project, start: date | None, end: date | None) -> d
         by_act.setdefault(aid, []).append(name)
     branch = branch_of(project)
     tag_names = [t.name for t in tags_of(branch)] if branch else []
+    labels = {kind: str(label) for kind, label in MEMBER_ACTIVITY_LABELS.items()}
     return rules.count_activities(
-        [(MEMBER_ACTIVITY_LABELS[kind], by_act.get(aid, [])) for aid, kind in acts],
-        MEMBER_ACTIVITY_LABELS.values(), tag_names)
+        [(labels[kind], by_act.get(aid, [])) for aid, kind in acts], labels.values(), tag_names)

@@ -2,12 +2,14 @@
 weekly meetings with attendance and decisions, follow-up tasks, members' activity log with tags."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from renovation.core.errors import DomainError
 from renovation.core.forms import refuse_on_form
+from renovation.core.i18n import DEFAULT_LOCALE, current_language
 from renovation.core.timeutil import local_today
 from renovation.extensions import db
 from renovation.party import rules, services
@@ -40,16 +42,27 @@ def _load(project_id: int):
 
 
 
+def _member_name(member) -> str:
+    """'王书记（书记）': the member's name and post, in the reader's language."""
+    return _("%(name)s（%(post)s）", name=member.name, post=member.post_label)
+
+
 def _member_choices(branch, blank: str | None = None) -> list:
-    choices = [(m.id, f"{m.name}（{m.post}）") for m in services.members_of(branch)]
+    choices = [(m.id, _member_name(m)) for m in services.members_of(branch)]
     return ([(0, blank)] if blank else []) + choices
+
+
+def _field_of(err, form, default=None):
+    """The field of ``form`` a refusal is about (services.FieldError names it), else ``default``."""
+    name = getattr(err, "field", None)
+    return getattr(form, name, default) if name else default
 
 
 def _meeting_form(branch, formdata=True) -> MeetingForm:
     members = services.members_of(branch)
     kw = {} if formdata else {"formdata": None}
     form = MeetingForm(**kw, expected=sum(1 for m in members if not m.is_resident) or None)
-    form.present.choices = [(m.id, f"{m.name}（{m.post}）") for m in members]
+    form.present.choices = [(m.id, _member_name(m)) for m in members]
     return form
 
 
@@ -93,10 +106,10 @@ def branch(project_id: int):
                     attendees=form.attendees.data, expected=form.expected.data, minutes=form.minutes.data,
                     agenda=form.agenda.data, present_ids=form.present.data, today=local_today())
             except DomainError as err:
-                refuse_on_form(err, form, form.held_on if "日期" in err.message else form.attendees)
+                refuse_on_form(err, form, _field_of(err, form, form.attendees))
             else:
                 db.session.commit()
-                flash("会议已记录，可以继续登记会议决定事项。", "success")
+                flash(_("会议已记录，可以继续登记会议决定事项。"), "success")
                 return redirect(url_for("party.meeting", meeting_id=meeting.id))
         return _branch_page(project, branch, 400, form=form)
     return _branch_page(project, branch)
@@ -111,7 +124,7 @@ def create_branch(project_id: int):
         abort(403)
     form = BranchForm()
     if branch is not None:
-        return _branch_page(project, branch, 400, messages=["本项目已成立临时党支部。"])
+        return _branch_page(project, branch, 400, messages=[_("本项目已成立临时党支部。")])
     if form.validate_on_submit():
         try:
             services.create_branch(project, current_user, name=form.name.data, founded_on=form.founded_on.data,
@@ -120,7 +133,7 @@ def create_branch(project_id: int):
             refuse_on_form(err, form)
         else:
             db.session.commit()
-            flash("临时党支部已成立。", "success")
+            flash(_("临时党支部已成立。"), "success")
             return redirect(url_for("party.branch", project_id=project.id))
     return _branch_page(project, services.branch_of(project), 400, branch_form=form)
 
@@ -129,7 +142,7 @@ def create_branch(project_id: int):
 
 def _manage_page(project, branch, status=200, **forms):
     post_form = forms.get("post_form") or PostForm(formdata=None)
-    post_form.holder_id.choices = _member_choices(branch, "（暂不指定）")
+    post_form.holder_id.choices = _member_choices(branch, _("（暂不指定）"))
     return render_template(
         "party/manage.html", project=project, branch=branch, members=services.members_of(branch),
         posts=services.posts_of(branch), tags=services.tags_of(branch),
@@ -167,7 +180,7 @@ def add_member(project_id: int):
         services.add_member(branch, project, current_user, name=form.name.data, post=form.post.data,
                             home_unit=form.home_unit.data, is_resident=form.is_resident.data)
         db.session.commit()
-        flash("成员已添加。", "success")
+        flash(_("成员已添加。"), "success")
         return redirect(url_for("party.manage", project_id=project.id))
     return _manage_page(project, branch, 400, member_form=form)
 
@@ -178,7 +191,7 @@ def add_post(project_id: int):
     """Set up a vanguard post (党员先锋岗) with holder and duty (the squad)."""
     project, branch = _load_editable(project_id)
     form = PostForm()
-    form.holder_id.choices = _member_choices(branch, "（暂不指定）")
+    form.holder_id.choices = _member_choices(branch, _("（暂不指定）"))
     if form.validate_on_submit():
         try:
             services.add_post(branch, project, current_user, name=form.name.data, holder_id=form.holder_id.data,
@@ -187,7 +200,7 @@ def add_post(project_id: int):
             refuse_on_form(err, form, form.holder_id)
         else:
             db.session.commit()
-            flash("党员先锋岗已设立。", "success")
+            flash(_("党员先锋岗已设立。"), "success")
             return redirect(url_for("party.manage", project_id=project.id))
     return _manage_page(project, branch, 400, post_form=form)
 
@@ -205,7 +218,7 @@ def add_tag(project_id: int):
             refuse_on_form(err, form, form.name)
         else:
             db.session.commit()
-            flash("标签已添加。", "success")
+            flash(_("标签已添加。"), "success")
             return redirect(url_for("party.manage", project_id=project.id))
     return _manage_page(project, branch, 400, tag_form=form)
 
@@ -255,10 +268,10 @@ def add_decision(meeting_id: int):
             services.add_decision(meeting, project, current_user, decision=form.decision.data,
                                   owner_id=form.owner_id.data, deadline=form.deadline.data)
         except DomainError as err:
-            refuse_on_form(err, form, form.deadline)
+            refuse_on_form(err, form, _field_of(err, form, form.deadline))
         else:
             db.session.commit()
-            flash("决定事项已登记为督办任务。", "success")
+            flash(_("决定事项已登记为督办任务。"), "success")
             return redirect(url_for("party.meeting", meeting_id=meeting.id))
     return _meeting_page(meeting, branch, project, 400, decision_form=form)
 
@@ -284,9 +297,11 @@ def complete_task(task_id: int):
             flash(err.message, "danger")
         else:
             db.session.commit()
-            flash("督办事项已办结。", "success")
+            flash(_("督办事项已办结。"), "success")
     else:
-        flash("；".join(e.rstrip("。") for errs in form.errors.values() for e in errs) or "提交的内容有误。", "danger")
+        sep = "；" if current_language() == DEFAULT_LOCALE else "; "
+        flash(sep.join(e.rstrip("。.") for errs in form.errors.values() for e in errs) or _("提交的内容有误。"),
+              "danger")
     if task.meeting_id and request.form.get("back") == "meeting":
         return redirect(url_for("party.meeting", meeting_id=task.meeting_id))
     return redirect(url_for("party.branch", project_id=project.id))
@@ -302,7 +317,7 @@ def _activity_form(project, branch, formdata=True) -> MemberActivityForm:
     form.member_id.choices = _member_choices(branch)
     problems = db.session.execute(select(ProblemReport.id, ProblemReport.title)
                                   .where(ProblemReport.project_id == project.id).order_by(ProblemReport.id.desc()))
-    form.problem_id.choices = [(0, "（不涉及）")] + [(pid, f"#{pid} {title}") for pid, title in problems]
+    form.problem_id.choices = [(0, _("（不涉及）"))] + [(pid, f"#{pid} {title}") for pid, title in problems]
     form.tags.choices = [(t.id, t.name) for t in services.tags_of(branch)]
     return form
 
@@ -330,11 +345,10 @@ def activities(project_id: int):
                     household_label=form.household.data, problem_id=form.problem_id.data or None,
                     tag_ids=form.tags.data, today=local_today())
             except DomainError as err:
-                field = form.household if "户" in err.message or "房屋" in err.message else None
-                refuse_on_form(err, form, field)
+                refuse_on_form(err, form, _field_of(err, form))
             else:
                 db.session.commit()
-                flash("活动已记录。", "success")
+                flash(_("活动已记录。"), "success")
                 return redirect(url_for("party.activities", project_id=project.id))
         status = 400
     else:

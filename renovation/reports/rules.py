@@ -1,5 +1,6 @@
 """Pure rules of the reports area (no app, no database): the report period and the fingerprint of a
-report's data.
+report's data. Period labels are Chinese (they print in the official PDF); the refusals of a period go
+through gettext (the reader's language in a request, the Chinese source outside one).
 """
 
 import calendar
@@ -10,14 +11,19 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from renovation.core.i18n import format_date
+
 #: Period kinds accepted on the download URL (``?period=week&day=2020-10-19``).
-PERIOD_KINDS = {"all": "项目全过程", "month": "月度", "week": "周"}
+PERIOD_KINDS = {"all": _l("项目全过程"), "month": _l("月度"), "week": _l("周")}
 #: Earliest day a period may start from (the national programme began in 2019; older dates are typos).
 EARLIEST_DAY = date(2000, 1, 1)
 
 
 class PeriodError(ValueError):
-    """The period asked for on the URL is not valid; the message is Chinese, for the user."""
+    """The period asked for on the URL is not valid; the message is for the user, in their language."""
 
 
 @dataclass(frozen=True)
@@ -79,12 +85,12 @@ def parse_period(kind: str | None, day: str | None, today: date) -> Period:
     """The Period asked for by the query arguments ``period`` ('all', 'month', 'week'; default 'all') and
     ``day`` (YYYY-MM-DD, any day within the week or month; default ``today``).
 
-    Raises PeriodError (Chinese message) for an unknown kind, a malformed date, a day after ``today``
+    Raises PeriodError (message in the reader's language) for an unknown kind, a malformed date, a day after ``today``
     or before 2000-01-01.
     """
     kind = (kind or "all").strip()
     if kind not in PERIOD_KINDS:
-        raise PeriodError("报告期只能选择“项目全过程”“月度”或“周”。")
+        raise PeriodError(_("报告期只能选择“项目全过程”“月度”或“周”。"))
     if kind == "all":
         return whole_project()
     if day is None or not day.strip():
@@ -93,11 +99,11 @@ def parse_period(kind: str | None, day: str | None, today: date) -> Period:
         try:
             chosen = date.fromisoformat(day.strip())
         except ValueError:
-            raise PeriodError("日期格式不正确，请按“年-月-日”填写，例如 2020-10-19。") from None
+            raise PeriodError(_("日期格式不正确，请按“年-月-日”填写，例如 2020-10-19。")) from None
     if chosen > today:
-        raise PeriodError(f"报告期不能晚于今天（{_cn(today)}）。")
+        raise PeriodError(_("报告期不能晚于今天（%(today)s）。", today=format_date(today)))
     if chosen < EARLIEST_DAY:
-        raise PeriodError("报告期不能早于2000年1月1日。")
+        raise PeriodError(_("报告期不能早于%(day)s。", day=format_date(EARLIEST_DAY)))
     return week_of(chosen) if kind == "week" else month_of(chosen)
 
 

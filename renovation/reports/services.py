@@ -1,5 +1,10 @@
 """The PDF progress report (进度报告) for the temporary Party branch and leaders.
 
+The report and the summary are official documents: they come out in Chinese whatever the reader's
+language. Their contexts are built and their HTML rendered under ``core.i18n.chinese()``, and the lazy
+labels of other areas (stage names, statuses, ...) are turned into plain Chinese strings, so the cache key
+(the context's fingerprint) is the same for every reader and an English reader gets the same PDF.
+
 ``build_report_context`` reads the database once per section and returns a PLAIN dict (numbers, strings,
 dates, file paths; no ORM objects), so the template cannot trigger queries and tests can look at figures.
 ``render_report_pdf`` turns that dict into PDF bytes with templates/pdf/progress_report.html and
@@ -12,6 +17,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app, render_template
+from flask_babel import LazyString
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -25,6 +32,7 @@ from renovation.construction.models import (
     Rectification,
 )
 from renovation.construction.rules import item_rag
+from renovation.core.i18n import chinese
 from renovation.core.models import Upload
 from renovation.core.pdf import render_pdf
 from renovation.core.timeutil import SHANGHAI, to_local
@@ -679,9 +687,24 @@ def _next_steps(project: Project, today: date, works: dict, problems: dict) -> d
     return {"milestones": upcoming, "done_milestones": done, "steps": steps}
 
 
+def _resolved(value):
+    """``value`` with every lazy string in it (a label of another area's dict) turned into a plain str now,
+    in the current language (Chinese under ``chinese()``); dicts, lists and tuples are walked."""
+    if isinstance(value, LazyString):
+        return str(value)
+    if isinstance(value, dict):
+        return {_resolved(k): _resolved(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolved(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_resolved(v) for v in value)
+    return value
+
+
 def build_report_context(project: Project, today: date, period: Period | None = None) -> dict:
     """The plain context of ``project``'s progress report on ``today`` (a date in Asia/Shanghai) for
-    ``period`` (a week, a month, or the whole project: the default).
+    ``period`` (a week, a month, or the whole project: the default). Always in Chinese, whatever the
+    reader's language (built under ``chinese()``, lazy labels resolved).
 
     The period narrows what happened in it: progress updates and photos, problems found, rectified and
     closed, meetings (and site logs, activities when their areas provide them); states (stage, item
@@ -704,7 +727,11 @@ def build_report_context(project: Project, today: date, period: Period | None = 
     ``facilities``; ``contractors``; ``next`` {milestones (not done, soonest first), steps};
     ``signature`` {unit, date}.
     """
-    period = period or whole_project()
+    with chinese():
+        return _resolved(_report_context(project, today, period or whole_project()))
+
+
+def _report_context(project: Project, today: date, period: Period) -> dict:
     compound = _compound_section(project)
     investment, works = _items_section(project, today)
     problems = _problems_section(project, today, period)
@@ -761,13 +788,15 @@ def render_report_pdf(context: dict) -> bytes:
 
     Renders templates/pdf/progress_report.html (Jinja autoescape on: users' text prints as text) and
     WeasyPrint through renovation.core.pdf.render_pdf, which reads only files under the static folder
-    and UPLOAD_FOLDER and nothing from the network. Needs an app context.
+    and UPLOAD_FOLDER and nothing from the network. Needs an app context. In Chinese whatever the reader's
+    language (rendered under ``chinese()``: the template's date and percent filters too).
     """
-    html = render_template("pdf/progress_report.html", r=context)
     static = current_app.static_folder
     uploads = current_app.config["UPLOAD_FOLDER"]
     Path(uploads).mkdir(parents=True, exist_ok=True)
-    return render_pdf(html, base_dir=static, allowed_roots=[static, uploads])
+    with chinese():
+        html = render_template("pdf/progress_report.html", r=context)
+        return render_pdf(html, base_dir=static, allowed_roots=[static, uploads])
 
 
 REPORT_TEMPLATES = ("pdf/progress_report.html", "pdf/progress_report.css")
@@ -788,7 +817,8 @@ def project_report(project: Project, today: date, period: Period | None = None) 
 # --- the summary across compounds, for leaders ------------------------------------------------------
 
 def summary_scope(user: User, district_id: int | None = None, subdistrict_id: int | None = None) -> tuple[str, object]:
-    """(Chinese name of the area, SELECT of its Projects) for the summary report of ``user``.
+    """(Chinese name of the area, SELECT of its Projects) for the summary report of ``user``. Its refusals
+    are in the reader's language (call it outside ``chinese()``).
 
     Without ids: the user's own jurisdiction (a leader's node; everything for an administrator). With a
     district or subdistrict id: that node, which must lie within the user's jurisdiction.
@@ -800,23 +830,23 @@ def summary_scope(user: User, district_id: int | None = None, subdistrict_id: in
     from renovation.projects.access import visible_projects
 
     if user.role not in (Role.LEADER, Role.ADMIN):
-        raise PermissionDenied("只有领导和管理员可以下载辖区汇总报告。")
+        raise PermissionDenied(_("只有领导和管理员可以下载辖区汇总报告。"))
     stmt = visible_projects(user)
     if subdistrict_id is not None:
         node = db.session.get(Subdistrict, subdistrict_id)
         if node is None:
-            raise NotFound("找不到该街道。")
+            raise NotFound(_("找不到该街道。"))
         if user.role is Role.LEADER and (user.community_id or (
                 user.subdistrict_id and user.subdistrict_id != node.id) or (
                 user.district_id and user.district_id != node.district_id)):
-            raise PermissionDenied("该街道不在您的辖区内。")
+            raise PermissionDenied(_("该街道不在您的辖区内。"))
         return node.district.name + node.name, stmt.where(Subdistrict.id == node.id)
     if district_id is not None:
         node = db.session.get(District, district_id)
         if node is None:
-            raise NotFound("找不到该区。")
+            raise NotFound(_("找不到该区。"))
         if user.role is Role.LEADER and user.district_id != node.id:
-            raise PermissionDenied("该区不在您的辖区内。")
+            raise PermissionDenied(_("该区不在您的辖区内。"))
         return node.name, stmt.where(Subdistrict.district_id == node.id)
     if user.role is Role.ADMIN:
         return "全部辖区", stmt
@@ -836,8 +866,14 @@ def build_summary_context(scope_name: str, projects_stmt, today: date) -> dict:
     (totals.investment: adopted items' budgets only, as the dashboard's 计划投资; the estimates of compounds
     not yet voted in totals.estimated_investment).
 
-    Four statements whatever the number of compounds (projects; households; items; problems).
+    Four statements whatever the number of compounds (projects; households; items; problems). Always in
+    Chinese (built under ``chinese()``, lazy labels resolved).
     """
+    with chinese():
+        return _resolved(_summary_context(scope_name, projects_stmt, today))
+
+
+def _summary_context(scope_name: str, projects_stmt, today: date) -> dict:
     from renovation.org.models import Community, Compound, Subdistrict
 
     found = db.session.execute(
@@ -900,10 +936,12 @@ def build_summary_context(scope_name: str, projects_stmt, today: date) -> dict:
 
 def render_summary_pdf(context: dict) -> bytes:
     """PDF bytes of the summary report (templates/pdf/summary_report.html) for ``context`` from
-    build_summary_context; same restricted fetcher as the progress report. Needs an app context."""
-    html = render_template("pdf/summary_report.html", r=context)
+    build_summary_context; same restricted fetcher as the progress report. Needs an app context. In Chinese
+    whatever the reader's language."""
     static = current_app.static_folder
-    return render_pdf(html, base_dir=static, allowed_roots=[static])
+    with chinese():
+        html = render_template("pdf/summary_report.html", r=context)
+        return render_pdf(html, base_dir=static, allowed_roots=[static])
 
 
 def summary_report(user: User, today: date, district_id: int | None = None,

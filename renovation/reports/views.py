@@ -52,7 +52,8 @@ def project_pdf(project_id: int):
     """The project's progress report as a PDF attachment named '<compound>-进度报告-<date>.pdf' (a week or
     a month: '<compound>-进度报告-<2020-W43|2020-10>-<date>.pdf'; date in Asia/Shanghai). Query args:
     ``period`` (all, month, week) and ``day`` (YYYY-MM-DD within the week or month); a bad value is
-    flashed in Chinese and the project page shown again. Leaders of the jurisdiction, the project's
+    flashed in the reader's language and the project page shown again. The PDF and its file name are in
+    Chinese whatever the reader's language (an official document; services renders it under chinese()). Leaders of the jurisdiction, the project's
     squad and administrators only. Served from the report cache when the data has not changed."""
     project = load_project(project_id)
     if not services.can_download_report(current_user, project):
