@@ -4,6 +4,7 @@ problem reports with rectification and notifications to the reporter, completion
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -41,12 +42,14 @@ class ProblemStatus(enum.Enum):
     REOPENED = "reopened"    # 重新打开
 
 
+#: Lazy labels (the reader's language); wrap a use in ``core.i18n.chinese()`` and ``str()`` for a stored value,
+#: a PDF or an xlsx.
 PROBLEM_STATUS_LABELS = {
-    ProblemStatus.REPORTED: "已上报",
-    ProblemStatus.ASSIGNED: "已交办",
-    ProblemStatus.RECTIFIED: "已整改",
-    ProblemStatus.VERIFIED: "已核验",
-    ProblemStatus.REOPENED: "重新打开",
+    ProblemStatus.REPORTED: _l("已上报"),
+    ProblemStatus.ASSIGNED: _l("已交办"),
+    ProblemStatus.RECTIFIED: _l("已整改"),
+    ProblemStatus.VERIFIED: _l("已核验"),
+    ProblemStatus.REOPENED: _l("重新打开"),
 }
 
 
@@ -143,13 +146,13 @@ class AcceptanceRole(enum.Enum):
 
 
 ACCEPTANCE_ROLE_LABELS = {
-    AcceptanceRole.CLIENT: "建设单位",
-    AcceptanceRole.DESIGN: "设计单位",
-    AcceptanceRole.CONSTRUCTION: "施工单位",
-    AcceptanceRole.SUPERVISION: "监理单位",
-    AcceptanceRole.SUBDISTRICT: "街道",
-    AcceptanceRole.COMMUNITY: "社区",
-    AcceptanceRole.RESIDENT: "居民代表",
+    AcceptanceRole.CLIENT: _l("建设单位"),
+    AcceptanceRole.DESIGN: _l("设计单位"),
+    AcceptanceRole.CONSTRUCTION: _l("施工单位"),
+    AcceptanceRole.SUPERVISION: _l("监理单位"),
+    AcceptanceRole.SUBDISTRICT: _l("街道"),
+    AcceptanceRole.COMMUNITY: _l("社区"),
+    AcceptanceRole.RESIDENT: _l("居民代表"),
 }
 
 

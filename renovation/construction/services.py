@@ -3,7 +3,8 @@
 notifications to the reporter, completion acceptance.
 
 Every function takes the acting user, checks permission, raises DomainError/PermissionDenied with
-Chinese messages, flushes (never commits) and writes an audit row for each state change.
+messages in the reader's language (what is stored stays Chinese: problem titles, notifications, upload
+captions, the progress sheet), flushes (never commits) and writes an audit row for each state change.
 """
 
 import io
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -36,6 +38,7 @@ from renovation.construction.models import (
 from renovation.core import audit
 from renovation.core.db import utcnow
 from renovation.core.errors import DomainError, PermissionDenied
+from renovation.core.i18n import DEFAULT_LOCALE, chinese, current_language, format_date
 from renovation.core.timeutil import local_today
 from renovation.core.uploads import save_document, save_image
 from renovation.extensions import db
@@ -64,7 +67,7 @@ def _save_photo(photo: Photo | None, project: Project, user: User, caption: str)
 
 def _require_construction(project: Project) -> None:
     if project.stage is not Stage.CONSTRUCTION:
-        raise DomainError(f"项目处于“{project.stage.label}”阶段，施工阶段（过程监督）才能进行此操作。")
+        raise DomainError(_("项目处于“%(stage)s”阶段，施工阶段（过程监督）才能进行此操作。", stage=project.stage.label))
 
 
 # --- progress -----------------------------------------------------------------------------------
@@ -79,10 +82,10 @@ def post_progress(item: ProjectItem, user: User, percent: int, status: ProgressS
     """
     project = item.project
     if not can_edit_project(user, project):
-        raise PermissionDenied("只有本项目的专班成员或管理员可以填报进度。")
+        raise PermissionDenied(_("只有本项目的专班成员或管理员可以填报进度。"))
     _require_construction(project)
     if item.status is not ProjectItemStatus.ADOPTED:
-        raise DomainError("只有表决通过的改造项目才能填报进度。")
+        raise DomainError(_("只有表决通过的改造项目才能填报进度。"))
     errors = rules.progress_errors(percent, status, item.progress_status)
     if errors:
         raise DomainError(errors[0])
@@ -178,22 +181,22 @@ def report_problem(project: Project, user: User, title: str, description: str | 
     entrance is not in the building, or the photo is not an image.
     """
     if not can_report_problem(user, project):
-        raise PermissionDenied("只有本小区居民、居民监督员和本项目专班可以反映问题。")
+        raise PermissionDenied(_("只有本小区居民、居民监督员和本项目专班可以反映问题。"))
     _require_construction(project)
     building = db.session.get(Building, building_id) if building_id else None
     if building_id and (building is None or building.compound_id != project.compound_id):
-        raise DomainError("所选楼栋不属于本小区。")
+        raise DomainError(_("所选楼栋不属于本小区。"))
     entrance = db.session.get(Entrance, entrance_id) if entrance_id else None
     if entrance_id:
         if entrance is None or entrance.building.compound_id != project.compound_id:
-            raise DomainError("所选单元不属于本小区。")
+            raise DomainError(_("所选单元不属于本小区。"))
         if building is not None and entrance.building_id != building.id:
-            raise DomainError("所选单元不在所选楼栋内。")
+            raise DomainError(_("所选单元不在所选楼栋内。"))
         building = entrance.building
     if project_item_id:
         item = db.session.get(ProjectItem, project_item_id)
         if item is None or item.project_id != project.id:
-            raise DomainError("所选改造项目不属于本项目。")
+            raise DomainError(_("所选改造项目不属于本项目。"))
     photo_id = _save_photo(photo, project, user, "问题照片")
     problem = ProblemReport(project_id=project.id, title=title.strip(), description=(description or "").strip() or None,
                             building_id=building.id if building else None,
@@ -223,12 +226,12 @@ def assign_problem(problem: ProblemReport, user: User, contractor_id: int, deadl
     """
     project = problem.project
     if not can_edit_project(user, project):
-        raise PermissionDenied("只有本项目的专班成员或管理员可以交办问题。")
+        raise PermissionDenied(_("只有本项目的专班成员或管理员可以交办问题。"))
     firm = db.session.get(Contractor, contractor_id)
     if firm is None or firm.project_id != project.id:
-        raise DomainError("所选责任单位不属于本项目。")
+        raise DomainError(_("所选责任单位不属于本项目。"))
     if deadline < (today or local_today()):
-        raise DomainError("整改期限不能早于今天。")
+        raise DomainError(_("整改期限不能早于今天。"))
     before = _move(problem, ProblemStatus.ASSIGNED)
     problem.contractor_id = firm.id
     problem.deadline = deadline
@@ -240,7 +243,7 @@ def rectify_problem(problem: ProblemReport, user: User, note: str | None = None,
                     photo: Photo | None = None) -> Rectification:
     """The squad records the firm's fix, with a note and optional photo. Raises PermissionDenied; DomainError."""
     if not can_edit_project(user, problem.project):
-        raise PermissionDenied("只有本项目的专班成员或管理员可以登记整改。")
+        raise PermissionDenied(_("只有本项目的专班成员或管理员可以登记整改。"))
     before = _move(problem, ProblemStatus.RECTIFIED)
     photo_id = _save_photo(photo, problem.project, user, "整改照片")
     return _step(problem, user, ProblemStatus.RECTIFIED, note, photo_id, "problem.rectify", before)
@@ -256,7 +259,7 @@ def verify_problem(problem: ProblemReport, user: User, note: str | None = None,
                    photo: Photo | None = None) -> Rectification:
     """Confirm the fix: rectified -> verified (closed). Raises PermissionDenied; DomainError."""
     if not can_verify(user, problem):
-        raise PermissionDenied("只有反映人、居民监督员或专班可以核验整改。")
+        raise PermissionDenied(_("只有反映人、居民监督员或专班可以核验整改。"))
     before = _move(problem, ProblemStatus.VERIFIED)
     photo_id = _save_photo(photo, problem.project, user, "核验照片")
     problem.closed_at = utcnow()
@@ -267,9 +270,9 @@ def reopen_problem(problem: ProblemReport, user: User, note: str) -> Rectificati
     """The fix did not hold: rectified -> reopened (needs assigning again). Raises PermissionDenied;
     DomainError (illegal step, no reason given)."""
     if not can_verify(user, problem):
-        raise PermissionDenied("只有反映人、居民监督员或专班可以重新打开问题。")
+        raise PermissionDenied(_("只有反映人、居民监督员或专班可以重新打开问题。"))
     if not (note or "").strip():
-        raise DomainError("请说明为什么重新打开。")
+        raise DomainError(_("请说明为什么重新打开。"))
     before = _move(problem, ProblemStatus.REOPENED)
     return _step(problem, user, ProblemStatus.REOPENED, note, None, "problem.reopen", before)
 
@@ -320,10 +323,10 @@ def record_acceptance(project: Project, user: User, accepted_on: date, passed: b
     those rules, a document neither PDF nor image). Nothing is written when it raises.
     """
     if not can_edit_project(user, project):
-        raise PermissionDenied("只有本项目的专班成员或管理员可以登记竣工验收。")
+        raise PermissionDenied(_("只有本项目的专班成员或管理员可以登记竣工验收。"))
     _require_construction(project)
     if accepted_on > local_today():
-        raise DomainError("验收日期不能晚于今天。")
+        raise DomainError(_("验收日期不能晚于今天。"))
     rows = [(role, (org or "").strip() or None, (person or "").strip() or None) for role, org, person in participants]
     rows = [r for r in rows if r[1] or r[2]]
     items = {i.id: i for i in db.session.scalars(select(ProjectItem).where(
@@ -338,8 +341,9 @@ def record_acceptance(project: Project, user: User, accepted_on: date, passed: b
         raise DomainError(" ".join(errors))
     from renovation.construction.models import ACCEPTANCE_ROLE_LABELS
 
-    summary = "\n".join(f"{ACCEPTANCE_ROLE_LABELS[role]}：{' '.join(x for x in (org, person) if x)}"
-                         for role, org, person in rows)
+    with chinese():  # stored text: Chinese whatever the reader's language
+        summary = "\n".join(f"{ACCEPTANCE_ROLE_LABELS[role]!s}：{' '.join(x for x in (org, person) if x)}"
+                             for role, org, person in rows)
     acceptance = Acceptance(project_id=project.id, accepted_on=accepted_on, passed=passed,
                             participants=summary or None, note=(note or "").strip() or None, recorded_by_id=user.id)
     db.session.add(acceptance)
@@ -391,6 +395,16 @@ def project_progress(rows: list["ItemRow"]) -> float | None:
 
 # --- daily site log -------------------------------------------------------------------------------
 
+class LogDateError(DomainError):
+    """The site log's date is refused (in the future, or that day already has its log): shown next to
+    the date field."""
+
+
+def day_text(value: date) -> str:
+    """A day in the reader's language: '2026年03月05日' in Chinese, 'March 5, 2026' in English."""
+    return f"{value:%Y年%m月%d日}" if current_language() == DEFAULT_LOCALE else format_date(value)
+
+
 def add_site_log(project: Project, user: User, log_date: date, weather: str, workforce: int, work_done: str,
                  materials: str | None = None, safety_notes: str | None = None,
                  photos: list[Photo] | None = None, today: date | None = None) -> SiteLog:
@@ -401,17 +415,17 @@ def add_site_log(project: Project, user: User, log_date: date, weather: str, wor
     a log for that day exists, workforce < 0, work done empty, a photo not an image).
     """
     if not can_edit_project(user, project):
-        raise PermissionDenied("只有本项目的专班成员或管理员可以填写施工日志。")
+        raise PermissionDenied(_("只有本项目的专班成员或管理员可以填写施工日志。"))
     _require_construction(project)
     if log_date > (today or local_today()):
-        raise DomainError("日志日期不能晚于今天。")
+        raise LogDateError(_("日志日期不能晚于今天。"))
     if workforce is None or workforce < 0:
-        raise DomainError("施工人数不能为负数。")
+        raise DomainError(_("施工人数不能为负数。"))
     if not (work_done or "").strip():
-        raise DomainError("请填写当日完成的工作。")
+        raise DomainError(_("请填写当日完成的工作。"))
     exists = db.session.scalar(select(SiteLog.id).where(SiteLog.project_id == project.id, SiteLog.log_date == log_date))
     if exists is not None:
-        raise DomainError(f"{log_date:%Y年%m月%d日}的施工日志已经填写过了，每天只记一篇。")
+        raise LogDateError(_("%(date)s的施工日志已经填写过了，每天只记一篇。", date=day_text(log_date)))
     log = SiteLog(project_id=project.id, log_date=log_date, weather=weather.strip(), workforce=workforce,
                   work_done=work_done.strip(), materials=(materials or "").strip() or None,
                   safety_notes=(safety_notes or "").strip() or None, author_id=user.id)
@@ -456,24 +470,24 @@ def record_inspection(project: Project, user: User, template: ChecklistTemplate,
     note, item not the project's).
     """
     if not can_inspect(user, project):
-        raise PermissionDenied("只有本小区的居民监督员或本项目专班可以登记检查。")
+        raise PermissionDenied(_("只有本小区的居民监督员或本项目专班可以登记检查。"))
     _require_construction(project)
     if inspected_on > (today or local_today()):
-        raise DomainError("检查日期不能晚于今天。")
+        raise DomainError(_("检查日期不能晚于今天。"))
     lines = {line.id: line for line in template.lines}
     given = {line_id: (ok, (n or "").strip() or None) for line_id, ok, n in results}
     if set(given) - set(lines):
-        raise DomainError("检查结果中有不属于该检查表的条目。")
+        raise DomainError(_("检查结果中有不属于该检查表的条目。"))
     if set(lines) - set(given):
-        raise DomainError(f"还有 {len(set(lines) - set(given))} 条检查内容未填写结果。")
+        raise DomainError(_("还有 %(n)d 条检查内容未填写结果。", n=len(set(lines) - set(given))))
     unexplained = [lines[i].text for i, (ok, n) in given.items() if not ok and not n]
     if unexplained:
-        raise DomainError(f"不合格的条目须写明问题：{'、'.join(unexplained)}。")
+        raise DomainError(_("不合格的条目须写明问题：%(lines)s。", lines=rules.join_names(unexplained)))
     item = None
     if project_item_id:
         item = db.session.get(ProjectItem, project_item_id)
         if item is None or item.project_id != project.id:
-            raise DomainError("所选改造项目不属于本项目。")
+            raise DomainError(_("所选改造项目不属于本项目。"))
     inspection = Inspection(project_id=project.id, template_id=template.id, inspected_on=inspected_on,
                             project_item_id=item.id if item else None, location=(location or "").strip() or None,
                             inspector_id=user.id, note=(note or "").strip() or None)
@@ -565,9 +579,11 @@ def export_progress_xlsx(project: Project) -> bytes:
     sheet = book.active
     sheet.title = "施工进度"
     sheet.append(rules.SHEET_COLUMNS)
-    for row in item_rows(project):
-        item = row.item
-        sheet.append([item.id, item.name, PROGRESS_STATUS_LABELS[item.progress_status], item.progress_percent, None])
+    with chinese():  # the sheet is a document: Chinese whatever the reader's language
+        for row in item_rows(project):
+            item = row.item
+            sheet.append([item.id, item.name, str(PROGRESS_STATUS_LABELS[item.progress_status]),
+                          item.progress_percent, None])
     for col, width in zip("ABCDE", (8, 28, 10, 14, 40), strict=True):
         sheet.column_dimensions[col].width = width
     out = io.BytesIO()
@@ -593,15 +609,16 @@ def read_progress_sheet(data: bytes) -> list[tuple[int, list]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (BadZipFile, OSError, KeyError, ValueError, TypeError):
-        raise DomainError("文件不是 Excel 表格（.xlsx），请使用“导出进度表”下载的表格填写。") from None
+        raise DomainError(_("文件不是 Excel 表格（.xlsx），请使用“导出进度表”下载的表格填写。")) from None
     sheet = book.worksheets[0]
     rows = list(sheet.iter_rows(values_only=True, max_col=len(rules.SHEET_COLUMNS)))
     book.close()
     header = [str(c or "").strip() for c in (rows[0] if rows else [])]
     if header[:4] != rules.SHEET_COLUMNS[:4]:
-        raise DomainError("表头与导出的进度表不一致：第一行应为 " + "、".join(rules.SHEET_COLUMNS) + "。")
+        raise DomainError(_("表头与导出的进度表不一致：第一行应为 %(columns)s。",
+                            columns=rules.join_names(rules.SHEET_COLUMNS)))
     if len(rows) > 1001:
-        raise DomainError("一次最多导入1000行。")
+        raise DomainError(_("一次最多导入1000行。"))
     return [(n, list(r)) for n, r in enumerate(rows[1:], start=2)]
 
 
@@ -611,11 +628,11 @@ def preview_progress_import(project: Project, user: User, data: bytes) -> list[r
     Raises PermissionDenied; DomainError (not in construction, not an .xlsx, wrong header, no rows).
     """
     if not can_edit_project(user, project):
-        raise PermissionDenied("只有本项目的专班成员或管理员可以导入进度。")
+        raise PermissionDenied(_("只有本项目的专班成员或管理员可以导入进度。"))
     _require_construction(project)
     rows = rules.check_import_rows(read_progress_sheet(data), _adopted_facts(project))
     if not rows:
-        raise DomainError("表格中没有数据行。")
+        raise DomainError(_("表格中没有数据行。"))
     return rows
 
 
@@ -625,16 +642,14 @@ def apply_progress_import(project: Project, user: User, changes: list[tuple[int,
     Each changed row becomes a ProgressUpdate (with audit row). Returns the number of items updated.
     """
     if not can_edit_project(user, project):
-        raise PermissionDenied("只有本项目的专班成员或管理员可以导入进度。")
+        raise PermissionDenied(_("只有本项目的专班成员或管理员可以导入进度。"))
     _require_construction(project)
-    from renovation.projects.models import PROGRESS_STATUS_LABELS
-
-    sheet = [(n, [item_id, "", PROGRESS_STATUS_LABELS.get(_status_or_none(status), status), percent, note])
+    sheet = [(n, [item_id, "", status, percent, note])  # the status value is read like its label
              for n, (item_id, status, percent, note) in enumerate(changes, start=2)]
     rows = rules.check_import_rows(sheet, _adopted_facts(project))
     bad = [r for r in rows if r.errors]
     if bad:
-        raise DomainError(f"第 {bad[0].row} 行：{bad[0].errors[0]}（未导入任何数据）")
+        raise DomainError(_("第 %(row)d 行：%(error)s（未导入任何数据）", row=bad[0].row, error=bad[0].errors[0]))
     count = 0
     for row in rows:
         if row.changed:
@@ -643,9 +658,3 @@ def apply_progress_import(project: Project, user: User, changes: list[tuple[int,
             count += 1
     return count
 
-
-def _status_or_none(value: str) -> ProgressStatus | None:
-    try:
-        return ProgressStatus(value)
-    except ValueError:
-        return None

@@ -6,6 +6,7 @@ import json
 
 import click
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -120,7 +121,7 @@ def progress(item_id: int):
                 status = 400
             else:
                 db.session.commit()
-                flash(f"“{item.name}”进度已更新为 {item.progress_percent}%。", "success")
+                flash(_("“%(name)s”进度已更新为 %(percent)d%%。", name=item.name, percent=item.progress_percent), "success")
                 return redirect(url_for("construction.progress", item_id=item.id))
         else:
             status = 400
@@ -150,7 +151,7 @@ def record_acceptance(project_id: int):
             refuse_on_form(err, form)
         else:
             db.session.commit()
-            flash("竣工验收已登记。", "success")
+            flash(_("竣工验收已登记。"), "success")
             return redirect(url_for("construction.show", project_id=project.id))
     return _show(project, acceptance_form=form, status=400)
 
@@ -186,9 +187,9 @@ def _problem_form(project) -> ProblemForm:
     items = db.session.scalars(select(ProjectItem).where(
         ProjectItem.project_id == project.id, ProjectItem.status == ProjectItemStatus.ADOPTED)
         .order_by(ProjectItem.sort_order))
-    form.building_id.choices = [(0, "（不指定）")] + [(b.id, b.number) for b in buildings]
-    form.entrance_id.choices = [(0, "（不指定）")] + [(eid, f"{bn}{en}") for eid, bn, en in entrances]
-    form.project_item_id.choices = [(0, "（不指定）")] + [(i.id, i.name) for i in items]
+    form.building_id.choices = [(0, _("（不指定）"))] + [(b.id, b.number) for b in buildings]
+    form.entrance_id.choices = [(0, _("（不指定）"))] + [(eid, f"{bn}{en}") for eid, bn, en in entrances]
+    form.project_item_id.choices = [(0, _("（不指定）"))] + [(i.id, i.name) for i in items]
     return form
 
 
@@ -212,7 +213,7 @@ def report_problem(project_id: int):
             status = 400
         else:
             db.session.commit()
-            flash("问题已提交，专班会尽快处理。", "success")
+            flash(_("问题已提交，专班会尽快处理。"), "success")
             return redirect(url_for("construction.problem", problem_id=problem.id))
     elif form.is_submitted():
         status = 400
@@ -233,7 +234,7 @@ def _problem_page(problem: ProblemReport, status: int = 200, **forms):
     for form in forms.values():
         messages += form.form_errors
         if form.csrf_token.errors:
-            messages.append("页面已过期，请刷新后重新提交。")
+            messages.append(_("页面已过期，请刷新后重新提交。"))
     steps = list(db.session.scalars(
         select(Rectification).where(Rectification.problem_id == problem.id)
         .options(joinedload(Rectification.user), joinedload(Rectification.photo)).order_by(Rectification.id)))
@@ -241,7 +242,8 @@ def _problem_page(problem: ProblemReport, status: int = 200, **forms):
     contractors = db.session.scalars(select(Contractor).where(Contractor.project_id == project.id)
                                      .order_by(Contractor.id))
     assign_form = forms.pop("assign_form", None) or AssignForm(formdata=None)
-    assign_form.contractor_id.choices = [(c.id, f"{c.name}（{CONTRACTOR_KIND_LABELS[c.kind]}）") for c in contractors]
+    assign_form.contractor_id.choices = [(c.id, _("%(name)s（%(kind)s）", name=c.name, kind=CONTRACTOR_KIND_LABELS[c.kind]))
+                                         for c in contractors]
     return render_template(
         "construction/problem.html", project=project, problem=problem, steps=steps, can_edit=can_edit,
         messages=messages,
@@ -285,7 +287,7 @@ def assign(problem_id: int):
         except DomainError as err:
             refuse_on_form(err, form)
         else:
-            return _after_step(problem, "问题已交办。")
+            return _after_step(problem, _("问题已交办。"))
     return _problem_page(problem, 400, assign_form=form)
 
 
@@ -303,7 +305,7 @@ def rectify(problem_id: int):
         except DomainError as err:
             refuse_on_form(err, form, form.photo if is_upload_error(err) else None)
         else:
-            return _after_step(problem, "整改情况已登记，等待核验。")
+            return _after_step(problem, _("整改情况已登记，等待核验。"))
     return _problem_page(problem, 400, rectify_form=form)
 
 
@@ -321,7 +323,7 @@ def verify(problem_id: int):
         except DomainError as err:
             refuse_on_form(err, form, form.photo if is_upload_error(err) else None)
         else:
-            return _after_step(problem, "整改已核验，问题关闭。")
+            return _after_step(problem, _("整改已核验，问题关闭。"))
     return _problem_page(problem, 400, verify_form=form)
 
 
@@ -339,7 +341,7 @@ def reopen(problem_id: int):
         except DomainError as err:
             refuse_on_form(err, form)
         else:
-            return _after_step(problem, "问题已重新打开，等待重新交办。")
+            return _after_step(problem, _("问题已重新打开，等待重新交办。"))
     return _problem_page(problem, 400, reopen_form=form)
 
 
@@ -368,13 +370,12 @@ def new_log(project_id: int):
                                   form.work_done.data, form.materials.data, form.safety_notes.data,
                                   uploaded_files(form.photos))
         except DomainError as err:
-            msg = err.message
             refuse_on_form(err, form, form.photos if is_upload_error(err) else (
-                form.log_date if "日志" in msg or "日期" in msg else None))
+                form.log_date if isinstance(err, services.LogDateError) else None))
             status = 400
         else:
             db.session.commit()
-            flash(f"{form.log_date.data:%Y年%m月%d日}施工日志已保存。", "success")
+            flash(_("%(date)s施工日志已保存。", date=services.day_text(form.log_date.data)), "success")
             return redirect(url_for("construction.logs", project_id=project.id))
     elif form.is_submitted():
         status = 400
@@ -399,7 +400,7 @@ def _inspection_form(project, template):
     items = db.session.scalars(select(ProjectItem).where(
         ProjectItem.project_id == project.id, ProjectItem.status == ProjectItemStatus.ADOPTED)
         .order_by(ProjectItem.sort_order))
-    form.project_item_id.choices = [(0, "（不指定）")] + [(i.id, i.name) for i in items]
+    form.project_item_id.choices = [(0, _("（不指定）"))] + [(i.id, i.name) for i in items]
     return form
 
 
@@ -428,7 +429,7 @@ def new_inspection(project_id: int, template_id: int):
         else:
             db.session.commit()
             failed = inspection.failed_count
-            flash(f"检查已登记，{failed} 条不合格，已自动生成问题单。" if failed else "检查已登记，全部合格。",
+            flash(_("检查已登记，%(n)d 条不合格，已自动生成问题单。", n=failed) if failed else _("检查已登记，全部合格。"),
                   "warning" if failed else "success")
             return redirect(url_for("construction.inspection", inspection_id=inspection.id))
     elif form.is_submitted():
@@ -472,7 +473,7 @@ def read_notifications():
         abort(400)
     count = services.mark_notifications_read(current_user)
     db.session.commit()
-    flash(f"已将 {count} 条通知标为已读。" if count else "没有未读通知。", "success")
+    flash(_("已将 %(n)d 条通知标为已读。", n=count) if count else _("没有未读通知。"), "success")
     return redirect(url_for("construction.notifications"))
 
 
@@ -486,7 +487,7 @@ def export_progress(project_id: int):
 
     project = load_project(project_id)
     data = services.export_progress_xlsx(project)
-    name = f"{project.compound.name}施工进度{local_today():%Y%m%d}.xlsx"
+    name = f"{project.compound.name}施工进度{local_today():%Y%m%d}.xlsx"  # a document: its name stays Chinese
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", headers={
         "Content-Disposition": f"attachment; filename=\"progress.xlsx\"; filename*=UTF-8''{quote(name)}"})
 
@@ -503,7 +504,7 @@ def import_progress(project_id: int):
     if form.validate_on_submit():
         upload = uploaded_file(form.sheet)
         if upload is None:
-            form.sheet.errors.append("请选择要导入的进度表。")
+            form.sheet.errors.append(_("请选择要导入的进度表。"))
             status = 400
         else:
             try:
@@ -527,7 +528,7 @@ def _parse_changes(raw: str) -> list[tuple[int, str, int, str | None]]:
         data = json.loads(raw)
         return [(int(i), str(s), int(p), None if n is None else str(n)) for i, s, p, n in data]
     except (ValueError, TypeError):
-        raise DomainError("导入数据已损坏，请重新上传表格。") from None
+        raise DomainError(_("导入数据已损坏，请重新上传表格。")) from None
 
 
 @bp.route("/projects/<int:project_id>/progress/import/apply", methods=["POST"])
@@ -537,7 +538,7 @@ def apply_import(project_id: int):
     project = load_project(project_id, edit=True)
     form = ApplyImportForm()
     if not form.validate_on_submit():
-        flash("提交的内容有误，请重新上传表格。", "danger")
+        flash(_("提交的内容有误，请重新上传表格。"), "danger")
         return redirect(url_for("construction.import_progress", project_id=project.id))
     try:
         count = services.apply_progress_import(project, current_user, _parse_changes(form.rows.data))
@@ -548,5 +549,5 @@ def apply_import(project_id: int):
         flash(err.message, "danger")
         return redirect(url_for("construction.import_progress", project_id=project.id))
     db.session.commit()
-    flash(f"已导入 {count} 个改造项目的进度。", "success")
+    flash(_("已导入 %(n)d 个改造项目的进度。", n=count), "success")
     return redirect(url_for("construction.show", project_id=project.id))
