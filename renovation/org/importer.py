@@ -14,7 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 from renovation.core.errors import DomainError
+from renovation.core.i18n import DEFAULT_LOCALE, current_language
 from renovation.org import rules
 
 #: Largest register accepted, in data rows (the largest compounds have a few thousand dwellings).
@@ -39,7 +42,7 @@ def decode_csv(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise DomainError("无法识别文件的文字编码，请在 Excel/WPS 中另存为“CSV UTF-8”或 .xlsx 后重新上传。")
+    raise DomainError(_("无法识别文件的文字编码，请在 Excel/WPS 中另存为“CSV UTF-8”或 .xlsx 后重新上传。"))
 
 
 def _read_csv(data: bytes) -> Table:
@@ -53,7 +56,7 @@ def _read_csv(data: bytes) -> Table:
     try:
         rows = [(n, list(r)) for n, r in enumerate(reader, start=1)]
     except csv.Error as err:
-        raise DomainError(f"CSV 文件格式有误：{err}。请用 Excel/WPS 重新导出后上传。") from None
+        raise DomainError(_("CSV 文件格式有误：%(error)s。请用 Excel/WPS 重新导出后上传。", error=err)) from None
     return Table(rows)
 
 
@@ -64,7 +67,7 @@ def _read_xlsx(data: bytes) -> Table:
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
-        raise DomainError("无法打开该 Excel 文件，文件可能已损坏；请另存为 .xlsx 后重新上传。") from None
+        raise DomainError(_("无法打开该 Excel 文件，文件可能已损坏；请另存为 .xlsx 后重新上传。")) from None
     ws = wb.worksheets[0]
     # Merged cells (a building written once over its rows): every cell of the range gets the top-left value.
     for rng in list(ws.merged_cells.ranges):
@@ -81,18 +84,19 @@ def _read_xlsx(data: bytes) -> Table:
 def read_table(data: bytes, filename: str) -> Table:
     """Read an uploaded register file (.xlsx, or .csv/.txt) into a Table.
 
-    Raises DomainError (Chinese) for an empty file, an old .xls, another format or an unreadable file.
+    Raises DomainError (in the reader's language) for an empty file, an old .xls, another format or an
+    unreadable file.
     """
     if not data:
-        raise DomainError("上传的文件是空的。")
+        raise DomainError(_("上传的文件是空的。"))
     name = (filename or "").lower()
     if data[:4] == b"PK\x03\x04" or name.endswith((".xlsx", ".xlsm")):
         return _read_xlsx(data)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or name.endswith(".xls"):
-        raise DomainError("暂不支持旧版 .xls 文件，请在 Excel/WPS 中另存为 .xlsx 或 CSV 后重新上传。")
+        raise DomainError(_("暂不支持旧版 .xls 文件，请在 Excel/WPS 中另存为 .xlsx 或 CSV 后重新上传。"))
     if name.endswith((".csv", ".txt")) or not name.rpartition(".")[1]:
         return _read_csv(data)
-    raise DomainError("请上传 .xlsx 或 .csv 格式的花名册。")
+    raise DomainError(_("请上传 .xlsx 或 .csv 格式的花名册。"))
 
 
 # --- checking ---------------------------------------------------------------------------------------
@@ -129,7 +133,7 @@ class Register:
 @dataclass(frozen=True)
 class Problem:
     """One problem of an import: the file's line (1-based, as Excel shows it), the column's header as
-    written in the file ('' for the whole row) and a Chinese message."""
+    written in the file ('' for the whole row) and a message in the reader's language."""
 
     line: int
     column: str
@@ -188,7 +192,7 @@ class Preview:
 
 def _find_header(rows: Sequence[tuple[int, list]]) -> tuple[int, dict[str, int], list[str]] | None:
     best = None
-    for idx, (_, values) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+    for idx, (_line, values) in enumerate(rows[:HEADER_SEARCH_ROWS]):
         headers = [rules.cell_text(v) for v in values]
         found = rules.match_headers(headers)
         if best is None or len(found) > len(best[1]):
@@ -206,19 +210,19 @@ def build_preview(table: Table, register: Register) -> Preview:
     """
     rows = [(n, v) for n, v in table.rows if any(rules.cell_text(c) for c in v)]
     if not rows:
-        return Preview([], [Problem(1, "", "文件中没有数据。")], {})
+        return Preview([], [Problem(1, "", _("文件中没有数据。"))], {})
     found = _find_header(rows)
     header_idx, cols, headers = found
     header_line = rows[header_idx][0]
-    missing = [rules.FIELD_LABELS[f] for f in rules.REQUIRED_FIELDS if f not in cols]
+    missing = [str(rules.FIELD_LABELS[f]) for f in rules.REQUIRED_FIELDS if f not in cols]
     columns = {f: headers[i] for f, i in cols.items()}
     if missing:
-        return Preview([], [Problem(header_line, "", f"缺少必需的列：{'、'.join(missing)}（表头应包含楼栋、单元、"
-                                                      "房号、面积、业主等列名）。")], columns)
+        return Preview([], [Problem(header_line, "", _("缺少必需的列：%(columns)s（表头应包含楼栋、单元、房号、面积、业主等列名）。",
+                                                       columns=_list(missing)))], columns)
     data_rows = rows[header_idx + 1:]
     if len(data_rows) > MAX_ROWS:
-        return Preview([], [Problem(header_line, "", f"行数太多（{len(data_rows)} 行），一次最多导入 {MAX_ROWS} 行。")],
-                       columns)
+        return Preview([], [Problem(header_line, "", _("行数太多（%(rows)d 行），一次最多导入 %(max)d 行。",
+                                                       rows=len(data_rows), max=MAX_ROWS))], columns)
 
     problems: list[Problem] = []
     out: list[ImportRow] = []
@@ -244,65 +248,70 @@ def build_preview(table: Table, register: Register) -> Preview:
         b_text, e_text = last["building"], last["entrance"]
         building = entrance = None
         if not b_text:
-            bad("building", "缺少楼栋。")
+            bad("building", _("缺少楼栋。"))
         else:
             building = register.buildings.get(rules.building_key(b_text))
             if building is None:
-                bad("building", f"本小区没有“{b_text}”这栋楼。")
+                bad("building", _("本小区没有“%(building)s”这栋楼。", building=b_text))
         if not e_text:
-            bad("entrance", "缺少单元。")
+            bad("entrance", _("缺少单元。"))
         elif building is not None:
             entrance = building.entrances.get(rules.entrance_key(e_text))
             if entrance is None:
-                bad("entrance", f"{building.number}没有“{e_text}”。")
+                bad("entrance", _("%(building)s没有“%(entrance)s”。", building=building.number, entrance=e_text))
         room = rules.room_text(raw("room"))
         if not room:
-            bad("room", "缺少房号。")
+            bad("room", _("缺少房号。"))
         elif len(room) > 16:
-            bad("room", f"房号太长（{room}）。")
+            bad("room", _("房号太长（%(room)s）。", room=room))
         area_text = text("area")
         area = rules.parse_area(area_text)
         if area is None:
-            bad("area", f"面积不是有效的数字（{area_text or '空'}），应填写平方米数，如 78.50。")
+            bad("area", _("面积不是有效的数字（%(value)s），应填写平方米数，如 78.50。", value=area_text or _("空")))
         floor = None
         if text("floor"):
             floor = rules.parse_floor(text("floor"))
             if floor is None:
-                bad("floor", f"楼层不是有效的数字（{text('floor')}）。")
+                bad("floor", _("楼层不是有效的数字（%(value)s）。", value=text("floor")))
         elif room:
             floor = rules.floor_from_room(room)
             if floor is None:
-                bad("room", f"没有楼层列，且无法从房号“{room}”推出楼层。")
+                bad("room", _("没有楼层列，且无法从房号“%(room)s”推出楼层。", room=room))
         if floor is not None and building is not None and building.floors and floor > building.floors:
             bad("floor" if text("floor") else "room",
-                f"{building.number}只有 {building.floors} 层，{room or '该房屋'}不可能在第 {floor} 层。")
+                _("%(building)s只有 %(floors)d 层，%(room)s不可能在第 %(floor)d 层。", building=building.number,
+                  floors=building.floors, room=room or _("该房屋"), floor=floor))
         owner = text("owner")
         if not owner:
-            bad("owner", "缺少业主姓名。")
+            bad("owner", _("缺少业主姓名。"))
         elif len(owner) > 64:
-            bad("owner", "业主姓名太长（最多64字）。")
+            bad("owner", _("业主姓名太长（最多64字）。"))
         phone = text("phone").replace(" ", "")
         if rules.is_scientific(phone) or rules.float_lost_digits(raw("phone")):
-            bad("phone", f"电话被 Excel 存成了科学计数法（{phone}），号码已不完整；请把该列设为“文本”后重新填写。")
+            bad("phone", _("电话被 Excel 存成了科学计数法（%(value)s），号码已不完整；请把该列设为“文本”后重新填写。",
+                           value=phone))
         elif phone and not all(rules.is_phone(p) for p in _split_multi(phone)):
-            bad("phone", f"电话号码格式不对（{phone}）。")
+            bad("phone", _("电话号码格式不对（%(value)s）。", value=phone))
         elif len(phone) > 32:
-            bad("phone", "电话太长（最多32个字符）。")
+            bad("phone", _("电话太长（最多32个字符）。"))
         id_number = text("id_number").replace(" ", "").upper()
         if rules.is_scientific(id_number) or rules.float_lost_digits(raw("id_number")):
-            bad("id_number", f"证件号被 Excel 存成了数字（{id_number}），末几位已丢失；请把该列设为“文本”后重新填写。")
+            bad("id_number", _("证件号被 Excel 存成了数字（%(value)s），末几位已丢失；请把该列设为“文本”后重新填写。",
+                               value=id_number))
         elif id_number and not rules.is_id_number(id_number):
-            bad("id_number", f"证件号格式不对（{id_number}），应为15位或18位身份证号。")
+            bad("id_number", _("证件号格式不对（%(value)s），应为15位或18位身份证号。", value=id_number))
         owner_type = rules.parse_owner_type(text("owner_type"))
         if owner_type is None:
-            bad("owner_type", f"无法识别的业主类型“{text('owner_type')}”（可填：业主、公房承租人、开发商未售）。")
+            bad("owner_type", _("无法识别的业主类型“%(value)s”（可填：业主、公房承租人、开发商未售）。",
+                                value=text("owner_type")))
         co_owners = text("co_owners")[:128] or None
         voter = text("voter")[:64] or None
 
         if entrance is not None and room:
             key = (entrance.id, room)
             if key in seen:
-                bad("room", f"与第 {seen[key]} 行重复：{building.number}{entrance.number}{room} 出现了两次。")
+                label = f"{building.number}{entrance.number}{room}"
+                bad("room", _("与第 %(line)d 行重复：%(label)s 出现了两次。", line=seen[key], label=label))
             else:
                 seen[key] = line
         if len(problems) == before:
@@ -312,8 +321,13 @@ def build_preview(table: Table, register: Register) -> Preview:
                 phone=phone or None, id_number=id_number or None, owner_type=owner_type, co_owners=co_owners,
                 voter=voter, household_id=register.rooms.get((entrance.id, room))))
     if not data_rows:
-        problems.append(Problem(header_line, "", "表头下面没有数据行。"))
+        problems.append(Problem(header_line, "", _("表头下面没有数据行。")))
     return Preview(out, problems, columns)
+
+
+def _list(names: list[str]) -> str:
+    """Names joined the way the reader's language lists them: '楼栋、单元' or 'Building, Entrance'."""
+    return ("、" if current_language() == DEFAULT_LOCALE else ", ").join(names)
 
 
 def _split_multi(text: str) -> list[str]:

@@ -7,6 +7,7 @@ import enum
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -97,7 +98,8 @@ class OwnerType(enum.Enum):
     DEVELOPER = "developer"      # 开发商未售房屋 (all together count as one owner)
 
 
-OWNER_TYPE_LABELS = {OwnerType.PRIVATE: "业主", OwnerType.PUBLIC_TENANT: "公房承租人", OwnerType.DEVELOPER: "开发商(未售)"}
+OWNER_TYPE_LABELS = {OwnerType.PRIVATE: _l("业主"), OwnerType.PUBLIC_TENANT: _l("公房承租人"),
+                     OwnerType.DEVELOPER: _l("开发商(未售)")}
 
 
 class Owner(db.Model):

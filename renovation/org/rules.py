@@ -9,6 +9,8 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import lazy_gettext as _l
+
 # --- phones -------------------------------------------------------------------------------------------
 
 
@@ -87,9 +89,10 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 }
 #: Fields a register file must have.
 REQUIRED_FIELDS = ("building", "entrance", "room", "area", "owner")
-FIELD_LABELS = {"building": "楼栋", "entrance": "单元", "floor": "楼层", "room": "房号", "area": "面积",
-                "owner": "业主", "phone": "电话", "id_number": "证件号", "owner_type": "业主类型",
-                "co_owners": "共有人", "voter": "投票人"}
+#: Field names as shown to the reader (the headers a file must carry stay Chinese: HEADER_ALIASES).
+FIELD_LABELS = {"building": _l("楼栋"), "entrance": _l("单元"), "floor": _l("楼层"), "room": _l("房号"),
+                "area": _l("面积"), "owner": _l("业主"), "phone": _l("电话"), "id_number": _l("证件号"),
+                "owner_type": _l("业主类型"), "co_owners": _l("共有人"), "voter": _l("投票人")}
 
 _HEADER_NOISE = re.compile(r"[\s\u3000*＊:：]|[（(][^）)]*[）)]|㎡|m2|m²|平方米|平米")
 

@@ -1,7 +1,7 @@
 """Write-side operations on the household register (花名册) and its read models.
 
 Services take the acting user, flush (never commit), write an audit row per change (the household's
-history) and raise PermissionDenied / DomainError with Chinese messages.
+history) and raise PermissionDenied / DomainError with messages in the reader's language.
 """
 
 import json
@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
@@ -109,7 +110,7 @@ def compound_buildings(project: Project) -> list[Building]:
 
 def _require_edit(user: User, project: Project) -> None:
     if not can_edit_project(user, project):
-        raise PermissionDenied("只有本项目的专班成员或管理员可以维护花名册。")
+        raise PermissionDenied(_("只有本项目的专班成员或管理员可以维护花名册。"))
 
 
 def _snapshot(h: Household) -> dict:
@@ -165,14 +166,15 @@ def _resolve_owner(project: Project, *, name: str, owner_type: OwnerType, phone:
 def _entrance_of(project: Project, entrance_id: int) -> Entrance:
     entrance = db.session.get(Entrance, entrance_id)
     if entrance is None or entrance.building.compound_id != project.compound_id:
-        raise DomainError("请选择本小区的单元。")
+        raise DomainError(_("请选择本小区的单元。"))
     return entrance
 
 
 def _check_room_free(entrance: Entrance, room: str, household_id: int | None = None) -> None:
     clash = db.session.scalar(select(Household.id).where(Household.entrance_id == entrance.id, Household.room == room))
     if clash is not None and clash != household_id:
-        raise DomainError(f"{entrance.building.number}{entrance.number}{room} 已在花名册中，不能重复登记。")
+        label = f"{entrance.building.number}{entrance.number}{room}"
+        raise DomainError(_("%(label)s 已在花名册中，不能重复登记。", label=label))
 
 
 def add_household(user: User, project: Project, *, entrance_id: int, floor: int, room: str, area: Decimal,
@@ -186,9 +188,9 @@ def add_household(user: User, project: Project, *, entrance_id: int, floor: int,
     entrance = _entrance_of(project, entrance_id)
     room = rules.room_text(room)
     if not room:
-        raise DomainError("请填写房号。")
+        raise DomainError(_("请填写房号。"))
     if area is None or area <= 0:
-        raise DomainError("面积应为大于0的平方米数。")
+        raise DomainError(_("面积应为大于0的平方米数。"))
     _check_room_free(entrance, room)
     owner = _resolve_owner(project, name=owner_name.strip(), owner_type=owner_type, phone=phone or None,
                            id_number=id_number or None, current=None)
@@ -209,14 +211,14 @@ def update_household(user: User, project: Project, household: Household, *, entr
     Raises PermissionDenied, or DomainError (household not in the compound, no reason, room clash)."""
     _require_edit(user, project)
     if household.compound_id != project.compound_id:
-        raise DomainError("该房屋不属于本小区。")
+        raise DomainError(_("该房屋不属于本小区。"))
     if not (reason or "").strip():
-        raise DomainError("请填写更正原因。")
+        raise DomainError(_("请填写更正原因。"))
     before = _snapshot(household)
     entrance = _entrance_of(project, entrance_id)
     room = rules.room_text(room)
     if not room:
-        raise DomainError("请填写房号。")
+        raise DomainError(_("请填写房号。"))
     _check_room_free(entrance, room, household.id)
     owner = _resolve_owner(project, name=owner_name.strip(), owner_type=owner_type, phone=phone or None,
                            id_number=id_number or None, current=household.owner)
@@ -239,11 +241,11 @@ def move_out(user: User, project: Project, household: Household, *, reason: str,
     (not in the compound, already moved out, no reason)."""
     _require_edit(user, project)
     if household.compound_id != project.compound_id:
-        raise DomainError("该房屋不属于本小区。")
+        raise DomainError(_("该房屋不属于本小区。"))
     if household.status is HouseholdStatus.MOVED_OUT:
-        raise DomainError(f"{household.label} 已标记为迁出。")
+        raise DomainError(_("%(label)s 已标记为迁出。", label=household.label))
     if not (reason or "").strip():
-        raise DomainError("请填写迁出原因。")
+        raise DomainError(_("请填写迁出原因。"))
     before = _snapshot(household)
     household.status = HouseholdStatus.MOVED_OUT
     household.moved_out_on = on
@@ -258,9 +260,9 @@ def reinstate(user: User, project: Project, household: Household, *, reason: str
     DomainError (not moved out, no reason)."""
     _require_edit(user, project)
     if household.compound_id != project.compound_id or household.status is not HouseholdStatus.MOVED_OUT:
-        raise DomainError("只有已迁出的房屋可以恢复。")
+        raise DomainError(_("只有已迁出的房屋可以恢复。"))
     if not (reason or "").strip():
-        raise DomainError("请填写恢复原因。")
+        raise DomainError(_("请填写恢复原因。"))
     household.status = HouseholdStatus.ACTIVE
     household.moved_out_on = None
     audit.record(user, "household.reinstate", household, before={"status": "moved_out"},
@@ -310,7 +312,7 @@ def load_import_file(folder: str | Path, token: str, *, project: Project, user: 
     """The (bytes, filename) stored under ``token`` by the same user for the same project.
 
     Raises DomainError when the token is malformed, unknown, expired or someone else's."""
-    expired = DomainError("导入文件已失效（超过一天或已导入），请重新上传。")
+    expired = DomainError(_("导入文件已失效（超过一天或已导入），请重新上传。"))
     if not _TOKEN.match(token or ""):
         raise expired
     meta_path = Path(folder) / f"{token}.json"
@@ -351,8 +353,10 @@ def apply_import(user: User, project: Project, data: bytes, filename: str) -> im
     preview = preview_import(user, project, data, filename)
     if not preview.ok:
         first = preview.problems[0] if preview.problems else None
-        detail = f"第 {first.line} 行 {first.column}：{first.message}" if first else "文件中没有数据。"
-        raise DomainError(f"导入文件有 {len(preview.problems)} 个问题，未导入任何数据。{detail}")
+        detail = _("第 %(line)d 行 %(column)s：%(message)s", line=first.line, column=first.column,
+                   message=first.message) if first else _("文件中没有数据。")
+        raise DomainError(_("导入文件有 %(n)d 个问题，未导入任何数据。%(detail)s", n=len(preview.problems),
+                            detail=detail))
     by_id = {h.id: h for h in db.session.scalars(select(Household).options(
         joinedload(Household.owner), joinedload(Household.building), joinedload(Household.entrance))
         .where(Household.compound_id == project.compound_id))}

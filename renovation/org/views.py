@@ -4,11 +4,13 @@ out, reinstate, and the import from .xlsx/.csv with a preview confirmed by the s
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from renovation.accounts.privacy import record_full_view
 from renovation.core.forms import ZhForm
+from renovation.core.i18n import DEFAULT_LOCALE, current_language
 from renovation.core.timeutil import local_today
 from renovation.extensions import db
 from renovation.org import rules, services
@@ -45,6 +47,12 @@ def _entrance_choices(project) -> list[tuple[int, str]]:
         select(Entrance, Building).join(Building, Entrance.building_id == Building.id)
         .where(Building.compound_id == project.compound_id).order_by(Building.sort_order, Building.id,
                                                                      Entrance.sort_order, Entrance.id))]
+
+
+def _form_errors(form) -> str:
+    """A form's errors as one flash line: '请填写迁出日期；请填写迁出原因' (English: '...; ...')."""
+    errors = [str(e).rstrip("。.") for errs in form.errors.values() for e in errs]
+    return ("；" if current_language() == DEFAULT_LOCALE else "; ").join(errors)
 
 
 def _import_folder() -> Path:
@@ -94,7 +102,7 @@ def add_household(project_id: int):
             phone=form.phone.data, id_number=(form.id_number.data or "").upper(), voter_name=form.voter_name.data,
             co_owner_names=form.co_owner_names.data)
         db.session.commit()
-        flash(f"已登记 {h.label}。", "success")
+        flash(_("已登记 %(label)s。", label=h.label), "success")
         return redirect(url_for("org.households", project_id=project.id, building=h.building_id))
     return render_template("org/household_form.html", project=project, form=form, household=None), \
         400 if form.errors else 200
@@ -122,7 +130,7 @@ def edit_household(project_id: int, household_id: int):
             id_number=(form.id_number.data or "").upper(), voter_name=form.voter_name.data,
             co_owner_names=form.co_owner_names.data, reason=form.reason.data)
         db.session.commit()
-        flash(f"已更正 {household.label}，原记录已保存在历史中。", "success")
+        flash(_("已更正 %(label)s，原记录已保存在历史中。", label=household.label), "success")
         return redirect(url_for("org.edit_household", project_id=project.id, household_id=household.id))
     html = render_template("org/household_form.html", project=project, form=form, household=household,
                            history=services.household_history(household),
@@ -143,11 +151,11 @@ def move_out(project_id: int, household_id: int):
     household = _load_household(project, household_id)
     form = MoveOutForm()
     if not form.validate_on_submit():
-        flash("；".join(e.rstrip("。") for errs in form.errors.values() for e in errs), "danger")
+        flash(_form_errors(form), "danger")
         return redirect(url_for("org.edit_household", project_id=project.id, household_id=household.id))
     services.move_out(current_user, project, household, reason=form.reason.data, on=form.on.data)
     db.session.commit()
-    flash(f"{household.label} 已标记为迁出，不再计入表决和意愿征集。", "success")
+    flash(_("%(label)s 已标记为迁出，不再计入表决和意愿征集。", label=household.label), "success")
     return redirect(url_for("org.edit_household", project_id=project.id, household_id=household.id))
 
 
@@ -159,11 +167,11 @@ def reinstate(project_id: int, household_id: int):
     household = _load_household(project, household_id)
     form = ReinstateForm()
     if not form.validate_on_submit():
-        flash("；".join(e.rstrip("。") for errs in form.errors.values() for e in errs), "danger")
+        flash(_form_errors(form), "danger")
         return redirect(url_for("org.edit_household", project_id=project.id, household_id=household.id))
     services.reinstate(current_user, project, household, reason=form.reason.data)
     db.session.commit()
-    flash(f"{household.label} 已恢复到花名册。", "success")
+    flash(_("%(label)s 已恢复到花名册。", label=household.label), "success")
     return redirect(url_for("org.edit_household", project_id=project.id, household_id=household.id))
 
 
@@ -176,7 +184,7 @@ def import_roster(project_id: int):
     form = ImportForm()
     if form.validate_on_submit():
         data = form.file.data.read()
-        filename = form.file.data.filename or "花名册"
+        filename = form.file.data.filename or "花名册"  # kept in the audit row: stored, so Chinese
         preview = services.preview_import(current_user, project, data, filename)
         token = services.store_import_file(_import_folder(), data, filename, project=project,
                                            user=current_user) if preview.ok else None
@@ -206,6 +214,10 @@ def confirm_import(project_id: int, token: str):
     db.session.commit()
     services.discard_import_file(folder, token)
     unchanged = preview.update_count - preview.corrected
-    flash(f"导入完成：新增 {preview.added} 户，更正 {preview.corrected} 户"
-          + (f"，{unchanged} 户与花名册一致未改动" if unchanged else "") + "。", "success")
+    if unchanged:
+        flash(_("导入完成：新增 %(added)d 户，更正 %(corrected)d 户，%(unchanged)d 户与花名册一致未改动。",
+                added=preview.added, corrected=preview.corrected, unchanged=unchanged), "success")
+    else:
+        flash(_("导入完成：新增 %(added)d 户，更正 %(corrected)d 户。", added=preview.added,
+                corrected=preview.corrected), "success")
     return redirect(url_for("org.households", project_id=project.id))
