@@ -4,6 +4,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -20,9 +21,9 @@ class ContractorKind(enum.Enum):
 
 
 CONTRACTOR_KIND_LABELS = {
-    ContractorKind.DESIGN: "设计单位",
-    ContractorKind.CONSTRUCTION: "施工单位",
-    ContractorKind.SUPERVISION: "监理单位",
+    ContractorKind.DESIGN: _l("设计单位"),
+    ContractorKind.CONSTRUCTION: _l("施工单位"),
+    ContractorKind.SUPERVISION: _l("监理单位"),
 }
 
 
@@ -46,7 +47,8 @@ class PlanStatus(enum.Enum):
     APPROVED = "approved"  # 已批准
 
 
-PLAN_STATUS_LABELS = {PlanStatus.DRAFT: "编制中", PlanStatus.NOTICE: "公示中", PlanStatus.APPROVED: "已批准"}
+PLAN_STATUS_LABELS = {PlanStatus.DRAFT: _l("编制中"), PlanStatus.NOTICE: _l("公示中"),
+                      PlanStatus.APPROVED: _l("已批准")}
 
 
 class Plan(db.Model):
@@ -102,15 +104,15 @@ class FundingKind(enum.Enum):
 
 
 FUNDING_KIND_LABELS = {
-    FundingKind.CENTRAL_SUBSIDY: "中央补助资金",
-    FundingKind.LOCAL_GOVERNMENT: "省市财政资金",
-    FundingKind.SPECIAL_BOND: "专项债券",
-    FundingKind.UTILITY_OPERATOR: "管线单位出资",
-    FundingKind.ORIGINAL_UNIT: "原产权单位出资",
-    FundingKind.SOCIAL_CAPITAL: "社会资本",
-    FundingKind.RESIDENTS: "居民出资",
-    FundingKind.MAINTENANCE_FUND: "维修资金",
-    FundingKind.PROVIDENT_FUND: "住房公积金",
+    FundingKind.CENTRAL_SUBSIDY: _l("中央补助资金"),
+    FundingKind.LOCAL_GOVERNMENT: _l("省市财政资金"),
+    FundingKind.SPECIAL_BOND: _l("专项债券"),
+    FundingKind.UTILITY_OPERATOR: _l("管线单位出资"),
+    FundingKind.ORIGINAL_UNIT: _l("原产权单位出资"),
+    FundingKind.SOCIAL_CAPITAL: _l("社会资本"),
+    FundingKind.RESIDENTS: _l("居民出资"),
+    FundingKind.MAINTENANCE_FUND: _l("维修资金"),
+    FundingKind.PROVIDENT_FUND: _l("住房公积金"),
 }
 
 

@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from flask_babel import gettext as _
+
+from renovation.core.i18n import yuan
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
@@ -86,7 +90,7 @@ def budget_from_quantity(quantity: Decimal | None, unit_price: Decimal | None) -
 
 def funding_errors(budget: Decimal | None, amounts: Mapping[str, Decimal | None],
                    labels: Mapping[str, str] | None = None) -> list[str]:
-    """Chinese reasons why ``amounts`` (yuan per source key) do not fit ``budget`` (yuan); [] when they do.
+    """Reasons (in the reader's language; Chinese outside a request) why ``amounts`` (yuan per source key) do not fit ``budget`` (yuan); [] when they do.
 
     Rules: every amount and the budget are >= 0; the sum of the sources may not exceed the budget
     (money is raised for the budget, not beyond it); with money from sources the budget must be set.
@@ -94,15 +98,15 @@ def funding_errors(budget: Decimal | None, amounts: Mapping[str, Decimal | None]
     labels = labels or {}
     errors = []
     if budget is not None and budget < 0:
-        errors.append("预算不能为负数。")
+        errors.append(_("预算不能为负数。"))
     for key, amount in amounts.items():
         if amount is not None and amount < 0:
-            errors.append(f"{labels.get(key, key)}的金额不能为负数。")
+            errors.append(_("%(source)s的金额不能为负数。", source=labels.get(key, key)))
     total = sum((Decimal(a) for a in amounts.values() if a), ZERO)
     if total > 0 and budget is None:
-        errors.append("填写资金来源前请先填写预算。")
+        errors.append(_("填写资金来源前请先填写预算。"))
     elif budget is not None and total > budget:
-        errors.append(f"各资金来源合计 ¥{total:,.2f} 超过了预算 ¥{Decimal(budget):,.2f}。")
+        errors.append(_("各资金来源合计 %(total)s 超过了预算 %(budget)s。", total=yuan(total), budget=yuan(budget)))
     return errors
 
 

@@ -1,7 +1,7 @@
 """Write-side operations of the plan (方案制订), and the read model of the plan page.
 
 Every function takes the acting user, checks permission, raises DomainError/PermissionDenied with
-Chinese messages, flushes (never commits) and writes an audit row for each state change.
+messages in the reader's language, flushes (never commits) and writes an audit row for each state change.
 """
 
 from dataclasses import dataclass
@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -40,14 +41,16 @@ from renovation.projects.services import gate_facts, household_count
 Photo = tuple[bytes, str]
 
 
-def _require_edit(user: User, project: Project, what: str = "编制方案") -> None:
+def _require_edit(user: User, project: Project, message: str | None = None) -> None:
+    """PermissionDenied with ``message`` (default: only the squad or an administrator may draft the plan)
+    unless ``user`` may edit the project."""
     if not can_edit_project(user, project):
-        raise PermissionDenied(f"只有本项目的专班成员或管理员可以{what}。")
+        raise PermissionDenied(message or _("只有本项目的专班成员或管理员可以编制方案。"))
 
 
 def _require_planning_stage(project: Project) -> None:
     if project.stage is not Stage.PLANNING:
-        raise DomainError(f"项目处于“{project.stage.label}”阶段，只有在“方案制订”阶段才能进行此操作。")
+        raise DomainError(_("项目处于“%(stage)s”阶段，只有在“方案制订”阶段才能进行此操作。", stage=project.stage.label))
 
 
 def get_plan(project: Project) -> Plan | None:
@@ -63,7 +66,7 @@ def create_plan(project: Project, user: User, title: str, summary: str | None = 
     _require_edit(user, project)
     _require_planning_stage(project)
     if get_plan(project) is not None:
-        raise DomainError("本项目已有改造方案。")
+        raise DomainError(_("本项目已有改造方案。"))
     plan = Plan(project_id=project.id, title=title.strip(), summary=(summary or "").strip() or None,
                 status=PlanStatus.DRAFT, notice_days=int(current_app.config["PLAN_NOTICE_DAYS"]))
     db.session.add(plan)
@@ -98,20 +101,21 @@ def update_item(project: Project, item: ProjectItem, user: User, *, quantity: De
     _require_edit(user, project)
     plan = get_plan(project)
     if plan is None:
-        raise DomainError("请先创建改造方案。")
+        raise DomainError(_("请先创建改造方案。"))
     if plan.status is not PlanStatus.DRAFT:
-        raise DomainError("方案已公示或已批准，不能再修改项目的工程量、预算和资金。")
+        raise DomainError(_("方案已公示或已批准，不能再修改项目的工程量、预算和资金。"))
     if item.project_id != project.id or item.status is not ProjectItemStatus.ADOPTED:
-        raise DomainError("只有表决通过的改造项目才能列入方案。")
-    for label, value in (("工程量", quantity), ("单价", unit_price)):
-        if value is not None and value < 0:
-            raise DomainError(f"{label}不能为负数。")
+        raise DomainError(_("只有表决通过的改造项目才能列入方案。"))
+    if quantity is not None and quantity < 0:
+        raise DomainError(_("工程量不能为负数。"))
+    if unit_price is not None and unit_price < 0:
+        raise DomainError(_("单价不能为负数。"))
     if contractor_id is not None:
         firm = db.session.get(Contractor, contractor_id)
         if firm is None or firm.project_id != project.id:
-            raise DomainError("所选责任单位不属于本项目。")
+            raise DomainError(_("所选责任单位不属于本项目。"))
     if planned_start and planned_end and planned_end < planned_start:
-        raise DomainError("计划完工日期不能早于计划开工日期。")
+        raise DomainError(_("计划完工日期不能早于计划开工日期。"))
     if budget is None:
         budget = rules.budget_from_quantity(quantity, unit_price)
     amounts = {k.value: v for k, v in funding.items()}
@@ -141,7 +145,7 @@ def update_item(project: Project, item: ProjectItem, user: User, *, quantity: De
 def add_contractor(project: Project, user: User, name: str, kind: ContractorKind, contact_name: str | None = None,
                    contact_phone: str | None = None) -> Contractor:
     """Add a firm (design, construction or supervision) to the project. Raises PermissionDenied."""
-    _require_edit(user, project, "登记参建单位")
+    _require_edit(user, project, _("只有本项目的专班成员或管理员可以登记参建单位。"))
     firm = Contractor(project_id=project.id, name=name.strip(), kind=kind,
                       contact_name=(contact_name or "").strip() or None,
                       contact_phone=(contact_phone or "").strip() or None)
@@ -153,7 +157,7 @@ def add_contractor(project: Project, user: User, name: str, kind: ContractorKind
 
 def add_milestone(project: Project, user: User, title: str, due_on: date) -> Milestone:
     """Add a dated milestone to the project's schedule. Raises PermissionDenied."""
-    _require_edit(user, project, "编排工期节点")
+    _require_edit(user, project, _("只有本项目的专班成员或管理员可以编排工期节点。"))
     milestone = Milestone(project_id=project.id, title=title.strip(), due_on=due_on)
     db.session.add(milestone)
     db.session.flush()
@@ -169,17 +173,17 @@ def post_notice(plan: Plan, user: User, starts_on: date, days: int, photo: Photo
     or the photo is not an image (nothing is written then).
     """
     project = plan.project
-    _require_edit(user, project, "发布方案公示")
+    _require_edit(user, project, _("只有本项目的专班成员或管理员可以发布方案公示。"))
     _require_planning_stage(project)
     if plan.status is not PlanStatus.DRAFT:
-        raise DomainError("方案已经公示过了。")
+        raise DomainError(_("方案已经公示过了。"))
     if days < 1:
-        raise DomainError("公示天数至少为1天。")
+        raise DomainError(_("公示天数至少为1天。"))
     has_budget = db.session.scalar(select(ProjectItem.id).where(
         ProjectItem.project_id == project.id, ProjectItem.status == ProjectItemStatus.ADOPTED,
         ProjectItem.budget.is_not(None)).limit(1))
     if has_budget is None:
-        raise DomainError("方案中还没有填写预算的改造项目，不能公示。")
+        raise DomainError(_("方案中还没有填写预算的改造项目，不能公示。"))
     if photo is not None:
         upload = save_image(photo[0], photo[1], current_app.config["UPLOAD_FOLDER"], project_id=project.id,
                             user=user, caption="方案公示")
@@ -201,11 +205,11 @@ def submit_objection(plan: Plan, user: User, content: str, today: date | None = 
     today = today or local_today()
     project = plan.project
     if not (user.is_resident_like() and user.household_id and can_view_project(user, project)):
-        raise PermissionDenied("只有本小区的居民可以对方案提出异议。")
+        raise PermissionDenied(_("只有本小区的居民可以对方案提出异议。"))
     if plan.status is not PlanStatus.NOTICE:
-        raise DomainError("方案不在公示期，不能提出异议。")
+        raise DomainError(_("方案不在公示期，不能提出异议。"))
     if not rules.is_notice_open(plan.notice_starts_on, plan.notice_days, today):
-        raise DomainError("不在方案公示期内，不能在线提出异议；如有意见请联系专班。")
+        raise DomainError(_("不在方案公示期内，不能在线提出异议；如有意见请联系专班。"))
     label = user.household.label if user.household else ""
     objection = Objection(plan_id=plan.id, household_id=user.household_id,
                           author_name=f"{user.display_name}（{label}）" if label else user.display_name,
@@ -223,9 +227,9 @@ def enter_paper_objection(plan: Plan, user: User, author_name: str, content: str
     Raises PermissionDenied; DomainError (plan not in notice).
     """
     project = plan.project
-    _require_edit(user, project, "登记书面异议")
+    _require_edit(user, project, _("只有本项目的专班成员或管理员可以登记书面异议。"))
     if plan.status is not PlanStatus.NOTICE:
-        raise DomainError("方案不在公示期，不能登记异议。")
+        raise DomainError(_("方案不在公示期，不能登记异议。"))
     objection = Objection(plan_id=plan.id, author_name=author_name.strip(), content=content.strip())
     db.session.add(objection)
     db.session.flush()
@@ -238,11 +242,11 @@ def answer_objection(objection: Objection, user: User, answer: str) -> Objection
     """The squad answers an objection (once). Raises PermissionDenied; DomainError (already answered,
     plan approved)."""
     plan = objection.plan
-    _require_edit(user, plan.project, "答复异议")
+    _require_edit(user, plan.project, _("只有本项目的专班成员或管理员可以答复异议。"))
     if plan.status is PlanStatus.APPROVED:
-        raise DomainError("方案已批准，不能再答复异议。")
+        raise DomainError(_("方案已批准，不能再答复异议。"))
     if objection.answer:
-        raise DomainError("这条异议已经答复过了。")
+        raise DomainError(_("这条异议已经答复过了。"))
     objection.answer = answer.strip()
     objection.answered_at = utcnow()
     objection.answered_by_id = user.id
@@ -259,18 +263,18 @@ def approval_check(plan: Plan, today: date | None = None) -> GateResult:
 def approve_plan(plan: Plan, user: User, today: date | None = None) -> Plan:
     """Approve the plan: only after its notice period has ended and every objection is answered.
 
-    Raises PermissionDenied; DomainError with the Chinese reasons otherwise.
+    Raises PermissionDenied; DomainError with the reasons otherwise.
     """
     project = plan.project
-    _require_edit(user, project, "批准方案")
+    _require_edit(user, project, _("只有本项目的专班成员或管理员可以批准方案。"))
     _require_planning_stage(project)
     if plan.status is PlanStatus.APPROVED:
-        raise DomainError("方案已经批准。")
+        raise DomainError(_("方案已经批准。"))
     if plan.status is not PlanStatus.NOTICE:
-        raise DomainError("方案尚未公示，公示期满后才能批准。")
+        raise DomainError(_("方案尚未公示，公示期满后才能批准。"))
     result = approval_check(plan, today)
     if not result.allowed:
-        raise DomainError("不能批准方案：" + " ".join(result.reasons))
+        raise DomainError(_("不能批准方案：%(reasons)s", reasons=" ".join(str(r) for r in result.reasons)))
     plan.status = PlanStatus.APPROVED
     plan.approved_at = utcnow()
     plan.approved_by_id = user.id

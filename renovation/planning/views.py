@@ -2,6 +2,7 @@
 objections and approval."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from renovation.core.errors import DomainError, PermissionDenied
@@ -40,17 +41,16 @@ def planning_panel(project) -> dict:
     """For the project page: the plan's status label and notice's last day (one query)."""
     plan = services.get_plan(project)
     if plan is None:
-        return {"plan": None, "label": "尚未编制", "notice_ends": None}
+        return {"plan": None, "label": _("尚未编制"), "notice_ends": None}
     ends = notice_last_day(plan.notice_starts_on, plan.notice_days) if plan.notice_starts_on else None
     return {"plan": plan, "label": PLAN_STATUS_LABELS[plan.status], "notice_ends": ends}
-
-
 
 
 def _show(project, status: int = 200, **forms):
     page = services.plan_page(project)
     can_edit = can_edit_project(current_user, project)
     defaults = {
+        # the suggested title becomes the stored title of the plan (an official document): Chinese
         "plan_form": PlanForm(formdata=None, title=f"{project.compound.name}改造方案"),
         "contractor_form": ContractorForm(formdata=None),
         "milestone_form": MilestoneForm(formdata=None),
@@ -103,7 +103,7 @@ def create(project_id: int):
         refuse_on_form(err, form)
         return _show(project, 400, plan_form=form)
     db.session.commit()
-    flash("改造方案已创建，请填写各项目的工程量、预算和资金来源。", "success")
+    flash(_("改造方案已创建，请填写各项目的工程量、预算和资金来源。"), "success")
     return _back(project)
 
 
@@ -118,8 +118,8 @@ def edit_item(project_id: int, item_id: int):
     plan = _plan_or_404(project)
     existing = {f.kind: f.amount for f in item.funding_sources}
     form = ItemPlanForm(obj=item, **{f"fund_{k.value}": v for k, v in existing.items()})
-    form.contractor_id.choices = [(0, "（未定）")] + [
-        (c.id, f"{c.name}（{CONTRACTOR_KIND_LABELS[c.kind]}）") for c in services.plan_page(project).contractors]
+    form.contractor_id.choices = [(0, _("（未定）"))] + [
+        (c.id, _("%(name)s（%(kind)s）", name=c.name, kind=CONTRACTOR_KIND_LABELS[c.kind])) for c in services.plan_page(project).contractors]
     if form.contractor_id.data is None:
         form.contractor_id.data = 0
     status = 200
@@ -137,7 +137,7 @@ def edit_item(project_id: int, item_id: int):
             status = 400
         else:
             db.session.commit()
-            flash(f"“{item.name}”已保存。", "success")
+            flash(_("“%(name)s”已保存。", name=item.name), "success")
             return _back(project)
     elif form.is_submitted():
         status = 400
@@ -156,7 +156,7 @@ def add_contractor(project_id: int):
     services.add_contractor(project, current_user, form.name.data, ContractorKind(form.kind.data),
                             form.contact_name.data, form.contact_phone.data)
     db.session.commit()
-    flash("参建单位已登记。", "success")
+    flash(_("参建单位已登记。"), "success")
     return _back(project)
 
 
@@ -170,7 +170,7 @@ def add_milestone(project_id: int):
         return _show(project, 400, milestone_form=form)
     services.add_milestone(project, current_user, form.title.data, form.due_on.data)
     db.session.commit()
-    flash("工期节点已添加。", "success")
+    flash(_("工期节点已添加。"), "success")
     return _back(project)
 
 
@@ -192,7 +192,7 @@ def post_notice(project_id: int):
         refuse_on_form(err, form)
         return _show(project, 400, notice_form=form)
     db.session.commit()
-    flash("方案已公示。", "success")
+    flash(_("方案已公示。"), "success")
     return _back(project)
 
 
@@ -211,7 +211,7 @@ def submit_objection(project_id: int):
         refuse_on_form(err, form)
         return _show(project, 400, objection_form=form)
     db.session.commit()
-    flash("您的意见已提交，专班会尽快答复。", "success")
+    flash(_("您的意见已提交，专班会尽快答复。"), "success")
     return _back(project)
 
 
@@ -230,7 +230,7 @@ def enter_objection(project_id: int):
         refuse_on_form(err, form)
         return _show(project, 400, paper_form=form)
     db.session.commit()
-    flash("书面异议已登记。", "success")
+    flash(_("书面异议已登记。"), "success")
     return _back(project)
 
 
@@ -251,7 +251,7 @@ def answer_objection(objection_id: int):
         refuse_on_form(err, form)
         return _show(project, 400, answer_form=form, answer_for=objection_id)
     db.session.commit()
-    flash("异议已答复。", "success")
+    flash(_("异议已答复。"), "success")
     return _back(project)
 
 
@@ -270,5 +270,5 @@ def approve(project_id: int):
         flash(err.message, "danger")
         return _back(project)
     db.session.commit()
-    flash("方案已批准。", "success")
+    flash(_("方案已批准。"), "success")
     return _back(project)
