@@ -4,6 +4,8 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
+from flask_babel import pgettext
+from flask_babel.speaklater import LazyString
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from renovation.core.db import Area, str_enum, utcnow
 from renovation.extensions import db
+from renovation.voting.rules import N_
 from renovation.wishes.models import Channel
 
 
@@ -36,11 +39,12 @@ class MatterClass(enum.Enum):
     CHANGE_USE = "change_use"                  # 改变共有部分的用途或者利用共有部分从事经营活动
 
 
+#: Chinese labels (PDF reports print them); pages show them translated (gettext(label)).
 MATTER_CLASS_LABELS = {
-    MatterClass.ORDINARY: "一般事项（过半数）",
-    MatterClass.RAISE_MAINTENANCE_FUND: "筹集维修资金（四分之三）",
-    MatterClass.REBUILD: "改建、重建（四分之三）",
-    MatterClass.CHANGE_USE: "改变共有部分用途或经营（四分之三）",
+    MatterClass.ORDINARY: N_("一般事项（过半数）"),
+    MatterClass.RAISE_MAINTENANCE_FUND: N_("筹集维修资金（四分之三）"),
+    MatterClass.REBUILD: N_("改建、重建（四分之三）"),
+    MatterClass.CHANGE_USE: N_("改变共有部分用途或经营（四分之三）"),
 }
 
 
@@ -68,7 +72,18 @@ class Choice(enum.Enum):
     ABSTAIN = "abstain"  # 弃权 (takes part, does not approve)
 
 
-CHOICE_LABELS = {Choice.AGREE: "同意", Choice.AGAINST: "反对", Choice.ABSTAIN: "弃权"}
+def choice_label(choice: Choice) -> str:
+    """同意 / 反对 / 弃权 in the reader's language (message context 'vote', so that other areas' translations
+    of the same Chinese words cannot change the vote buttons: Agree / Disagree / Abstain)."""
+    if choice is Choice.AGREE:
+        return pgettext("vote", "同意")
+    if choice is Choice.AGAINST:
+        return pgettext("vote", "反对")
+    return pgettext("vote", "弃权")
+
+
+#: Choice -> its label, translated when shown (lazy).
+CHOICE_LABELS = {c: LazyString(choice_label, c) for c in Choice}
 
 ballot_building = Table(
     "ballot_building",

@@ -1,5 +1,9 @@
 """Pure rules of voting (no app, no database): the 民法典 art. 278 tally, receipts, the hash chain.
 
+A tally explains itself in Chinese (``ItemTally.reason``: audit log, PDF reports) and in the reader's
+language (``ItemTally.explanation``, through Flask-Babel's gettext, which falls back to the Chinese source
+outside a request).
+
 Tamper evidence: each Vote record carries ``record_hash`` = SHA-256 over its content and the previous
 record's hash in the same ballot (``prev_hash``; '' for the first), so that changing or deleting any
 stored vote breaks every later link.
@@ -13,6 +17,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from fractions import Fraction
+
+from flask_babel import gettext
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the English catalogue without translating it: the value stays Chinese (stored
+    on ballots, printed in PDF reports); pages translate it where they show it (``gettext``)."""
+    return message
 
 
 def vote_record_hash(prev_hash: str | None, *, ballot_id: int, household_id: int, channel: str,
@@ -42,7 +54,7 @@ def vote_record_hash(prev_hash: str | None, *, ballot_id: int, household_id: int
 # --- The tally under 民法典 art. 278 -------------------------------------------------------------
 
 #: Source of the statutory thresholds below.
-ART_278 = "民法典第二百七十八条"
+ART_278 = N_("民法典第二百七十八条")
 #: Quorum: owners holding at least 2/3 of the total exclusive area AND at least 2/3 of all owners take
 #: part (民法典 art. 278 para. 2). Inclusive: exactly 2/3 is enough.
 QUORUM = Fraction(2, 3)
@@ -106,7 +118,8 @@ class ItemTally:
 
     Areas in m² (Decimal), headcounts in owners (int), ratios as exact Fractions (None when dividing by
     zero): turnout ratios are over all eligible area/owners, agree ratios over the participating ones.
-    ``passed`` and ``reason`` (Chinese, with the figures) give the result.
+    ``passed`` gives the result; ``reason`` explains it in Chinese with the figures (what is stored in the
+    audit log and printed in reports), ``explanation`` the same in the reader's language (pages).
     """
 
     eligible_area: Decimal
@@ -121,8 +134,18 @@ class ItemTally:
     quorum_met: bool
     approved: bool
     passed: bool
-    reason: str
     rule: Rule
+
+    @property
+    def reason(self) -> str:
+        """Why the item passed or failed, with the figures, in Chinese whatever the reader's language (the
+        text stored in the audit log and printed in PDF reports)."""
+        return _explain(self, _chinese)
+
+    @property
+    def explanation(self) -> str:
+        """``reason`` in the reader's language (Flask-Babel; Chinese outside a request)."""
+        return _explain(self, gettext)
 
     @property
     def turnout_area_ratio(self) -> Fraction | None:
@@ -149,13 +172,58 @@ def _ratio(num, den) -> Fraction | None:
     return Fraction(num) / Fraction(den) if den else None
 
 
-_SHARE_NAMES = {Fraction(1, 2): "二分之一", Fraction(2, 3): "三分之二", Fraction(3, 4): "四分之三",
-                Fraction(4, 5): "五分之四"}
+_SHARE_NAMES = {Fraction(1, 2): N_("二分之一"), Fraction(2, 3): N_("三分之二"), Fraction(3, 4): N_("四分之三"),
+                Fraction(4, 5): N_("五分之四")}
 
 
 def share_label(share: Fraction) -> str:
-    """'三分之二' for 2/3 (the words of the law); 'n/d' for other fractions."""
+    """'三分之二' for 2/3 (the words of the law, in Chinese whatever the reader's language: PDF reports use
+    it); 'n/d' for other fractions."""
     return _SHARE_NAMES.get(share, f"{share.numerator}/{share.denominator}")
+
+
+def share_words(share: Fraction) -> str:
+    """``share_label`` in the reader's language ('two thirds'), for pages."""
+    return gettext(_SHARE_NAMES[share]) if share in _SHARE_NAMES else share_label(share)
+
+
+def _chinese(message: str, **variables) -> str:
+    """gettext's signature, no translation: the Chinese source string, formatted."""
+    return message % variables if variables else message
+
+
+#: The explanations of a tally (Chinese sources, figures as placeholders); see ItemTally.reason.
+_NO_VOTERS = N_("没有享有表决权的住户，无法表决。")
+_NO_QUORUM = N_("未通过：参与表决的专有部分面积占比%(t_area)s、人数占比%(t_owners)s，"
+                "未达到“均不低于%(quorum)s”的参与要求（%(source)s）。")
+_NOT_APPROVED_STRICT = N_("未通过：参与表决的专有部分面积占比%(t_area)s、人数占比%(t_owners)s，已达到参与要求；"
+                          "但同意的面积占参与表决面积的%(a_area)s、同意人数占参与表决人数的%(a_owners)s，"
+                          "未达到“均超过%(approval)s”的同意要求（%(source)s）。")
+_NOT_APPROVED = N_("未通过：参与表决的专有部分面积占比%(t_area)s、人数占比%(t_owners)s，已达到参与要求；"
+                   "但同意的面积占参与表决面积的%(a_area)s、同意人数占参与表决人数的%(a_owners)s，"
+                   "未达到“均不低于%(approval)s”的同意要求（%(source)s）。")
+_PASSED_STRICT = N_("通过：参与表决的专有部分面积占比%(t_area)s、人数占比%(t_owners)s，均不低于%(quorum)s；"
+                    "同意的面积占参与表决面积的%(a_area)s、同意人数占参与表决人数的%(a_owners)s，"
+                    "均超过%(approval)s（%(source)s）。")
+_PASSED = N_("通过：参与表决的专有部分面积占比%(t_area)s、人数占比%(t_owners)s，均不低于%(quorum)s；"
+             "同意的面积占参与表决面积的%(a_area)s、同意人数占参与表决人数的%(a_owners)s，"
+             "均不低于%(approval)s（%(source)s）。")
+
+
+def _explain(t: "ItemTally", tr) -> str:
+    """The explanation of tally ``t`` through the translation function ``tr`` (gettext or _chinese)."""
+    if not t.eligible_owners:
+        return tr(_NO_VOTERS)
+    rule = t.rule
+    words = share_label if tr is _chinese else share_words
+    figures = {"t_area": _pct(t.turnout_area_ratio), "t_owners": _pct(t.turnout_owner_ratio),
+               "a_area": _pct(t.agree_area_ratio), "a_owners": _pct(t.agree_owner_ratio),
+               "quorum": words(rule.quorum), "approval": words(rule.approval), "source": tr(rule.source) if rule.source else ""}
+    if not t.quorum_met:
+        return tr(_NO_QUORUM, **figures)
+    if not t.approved:
+        return tr(_NOT_APPROVED_STRICT if rule.approval_strict else _NOT_APPROVED, **figures)
+    return tr(_PASSED_STRICT if rule.approval_strict else _PASSED, **figures)
 
 
 def _pct(value: Fraction | None) -> str:
@@ -210,24 +278,12 @@ def tally_item(dwellings: Iterable[Dwelling], choices: Mapping[int, str], rule: 
     quorum_met = _meets(t_area, rule.quorum, False) and _meets(t_owners, rule.quorum, False)
     approved = _meets(a_area, rule.approval, rule.approval_strict) and _meets(
         a_owners, rule.approval, rule.approval_strict)
-    q_word = f"不低于{share_label(rule.quorum)}"
-    a_word = ("超过" if rule.approval_strict else "不低于") + share_label(rule.approval)
-    turnout_text = f"参与表决的专有部分面积占比{_pct(t_area)}、人数占比{_pct(t_owners)}"
-    agree_text = f"同意的面积占参与表决面积的{_pct(a_area)}、同意人数占参与表决人数的{_pct(a_owners)}"
-    if not dwellings:
-        reason = "没有享有表决权的住户，无法表决。"
-    elif not quorum_met:
-        reason = f"未通过：{turnout_text}，未达到“均{q_word}”的参与要求（{rule.source}）。"
-    elif not approved:
-        reason = f"未通过：{turnout_text}，已达到参与要求；但{agree_text}，未达到“均{a_word}”的同意要求（{rule.source}）。"
-    else:
-        reason = f"通过：{turnout_text}，均{q_word}；{agree_text}，均{a_word}（{rule.source}）。"
     return ItemTally(
         eligible_area=eligible_area, eligible_owners=len(owners_all), turnout_area=turnout_area,
         turnout_owners=turnout_owners, agree_area=agree_area, agree_owners=agree_owners,
         against_area=against_area, abstain_area=abstain_area, households_voted=voted,
         quorum_met=quorum_met, approved=approved, passed=bool(dwellings) and quorum_met and approved,
-        reason=reason, rule=rule,
+        rule=rule,
     )
 
 

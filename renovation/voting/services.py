@@ -1,11 +1,14 @@
 """Write-side operations on ballots and votes (内容协商), and the read model of their tallies.
 
 Services take the acting user, flush (never commit), write an audit row per state change, and raise
-PermissionDenied / DomainError with Chinese messages. The tally itself is pure: renovation.voting.rules.
+PermissionDenied / DomainError with messages in the reader's language (Chinese sources). The tally itself
+is pure: renovation.voting.rules.
 """
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -14,6 +17,7 @@ from renovation.accounts.models import User
 from renovation.core import audit
 from renovation.core.db import utcnow
 from renovation.core.errors import DomainError, PermissionDenied
+from renovation.core.i18n import DEFAULT_LOCALE, current_language
 from renovation.extensions import db
 from renovation.org.models import Building, Entrance, Household, HouseholdStatus
 from renovation.projects.access import can_act_for_household, can_edit_project, can_view_project
@@ -33,7 +37,7 @@ from renovation.voting.models import (
 )
 from renovation.wishes.models import Channel
 
-RACE_MESSAGE = "该户的选票刚刚已被提交（可能重复点击了提交），请返回投票页查看回执，如需修改请重新提交。"
+RACE_MESSAGE = _l("该户的选票刚刚已被提交（可能重复点击了提交），请返回投票页查看回执，如需修改请重新提交。")
 
 
 def ballot_rule(ballot: Ballot) -> rules.Rule:
@@ -66,20 +70,20 @@ def create_ballot(user: User, project: Project, *, title: str, item_ids: list[in
     candidate of this project, buildings/entrance not in the compound, closing time in the past).
     """
     if not can_edit_project(user, project):
-        raise PermissionDenied("只有本项目的专班成员或管理员可以发起表决。")
+        raise PermissionDenied(_("只有本项目的专班成员或管理员可以发起表决。"))
     title = (title or "").strip()
     if not title:
-        raise DomainError("请填写表决标题。")
+        raise DomainError(_("请填写表决标题。"))
     wanted = list(dict.fromkeys(item_ids))
     if not wanted:
-        raise DomainError("请至少选择一项候选改造内容。")
+        raise DomainError(_("请至少选择一项候选改造内容。"))
     items = {i.id: i for i in db.session.scalars(select(ProjectItem).where(
         ProjectItem.id.in_(wanted), ProjectItem.project_id == project.id,
         ProjectItem.status == ProjectItemStatus.CANDIDATE))}
     if len(items) != len(wanted):
-        raise DomainError("所选内容不是本项目的候选改造内容。")
+        raise DomainError(_("所选内容不是本项目的候选改造内容。"))
     if closes_at is not None and closes_at <= utcnow():
-        raise DomainError("截止时间不能早于现在。")
+        raise DomainError(_("截止时间不能早于现在。"))
     rule = rules.default_rule(matter_class.value)
     ballot = Ballot(project_id=project.id, title=title, description=(description or "").strip() or None,
                     matter_class=matter_class, scope=scope, status=BallotStatus.DRAFT, closes_at=closes_at,
@@ -90,12 +94,12 @@ def create_ballot(user: User, project: Project, *, title: str, item_ids: list[in
         buildings = list(db.session.scalars(select(Building).where(
             Building.id.in_(building_ids or []), Building.compound_id == project.compound_id)))
         if not buildings or len(buildings) != len(set(building_ids or [])):
-            raise DomainError("请选择本小区的楼栋。")
+            raise DomainError(_("请选择本小区的楼栋。"))
         ballot.scope_buildings = buildings
     elif scope is BallotScope.ENTRANCE:
         entrance = db.session.get(Entrance, entrance_id) if entrance_id else None
         if entrance is None or entrance.building.compound_id != project.compound_id:
-            raise DomainError("请选择本小区的单元。")
+            raise DomainError(_("请选择本小区的单元。"))
         ballot.scope_entrance_id = entrance.id
     ballot.items = [BallotItem(project_item_id=pid, title=items[pid].name, sort_order=n)
                     for n, pid in enumerate(wanted)]
@@ -111,16 +115,17 @@ def open_ballot(user: User, ballot: Ballot, now: datetime | None = None) -> Ball
     """Open a draft ballot for votes. Raises PermissionDenied or DomainError (not a draft, closing time passed)."""
     now = now or utcnow()
     if not can_edit_project(user, ballot.project):
-        raise PermissionDenied("只有本项目的专班成员或管理员可以开始表决。")
+        raise PermissionDenied(_("只有本项目的专班成员或管理员可以开始表决。"))
     if ballot.status is not BallotStatus.DRAFT:
-        raise DomainError("只有草稿状态的表决可以开始。")
+        raise DomainError(_("只有草稿状态的表决可以开始。"))
     if ballot.closes_at is None:
-        raise DomainError("请先设置截止时间，再开始表决。")
+        raise DomainError(_("请先设置截止时间，再开始表决。"))
     if ballot.closes_at <= now:
-        raise DomainError("截止时间已过，不能开始表决。")
+        raise DomainError(_("截止时间已过，不能开始表决。"))
     clash = _open_ballot_on_same_matter(ballot)
     if clash is not None:
-        raise DomainError(f"“{clash.title}”正在就相同内容表决，且涉及相同的房屋；请先结束该表决，避免同一事项重复表决。")
+        raise DomainError(_("“%(title)s”正在就相同内容表决，且涉及相同的房屋；请先结束该表决，避免同一事项重复表决。",
+                            title=clash.title))
     ballot.status = BallotStatus.OPEN
     ballot.opens_at = now
     audit.record(user, "ballot.open", ballot, before={"status": "draft"}, after={"status": "open"})
@@ -171,12 +176,14 @@ def is_eligible(ballot: Ballot, household: Household) -> bool:
 
 
 def scope_label(ballot: Ballot) -> str:
-    """'全小区', '1号楼、2号楼' or '1号楼2单元': who may vote, in Chinese."""
+    """'全小区', '1号楼、2号楼' or '1号楼2单元': who may vote, in the reader's language (building and entrance
+    numbers are data, shown as registered)."""
     if ballot.scope is BallotScope.BUILDINGS:
-        return "、".join(b.number for b in ballot.scope_buildings)
+        separator = "、" if current_language() == DEFAULT_LOCALE else ", "
+        return separator.join(b.number for b in ballot.scope_buildings)
     if ballot.scope is BallotScope.ENTRANCE and ballot.scope_entrance is not None:
         return f"{ballot.scope_entrance.building.number}{ballot.scope_entrance.number}"
-    return "全小区"
+    return _("全小区")
 
 
 def current_vote(ballot: Ballot, household_id: int) -> Vote | None:
@@ -192,11 +199,11 @@ def is_open_for_votes(ballot: Ballot, now: datetime | None = None) -> bool:
 
 
 def _new_receipt_code() -> str:
-    for _ in range(10):
+    for _attempt in range(10):
         code = rules.new_receipt_code()
         if db.session.scalar(select(Vote.id).where(Vote.receipt_code == code)) is None:
             return code
-    raise DomainError("生成回执码失败，请重试。")  # pragma: no cover - 10 collisions in 8.5e11 codes
+    raise DomainError(_("生成回执码失败，请重试。"))  # pragma: no cover - 10 collisions in 8.5e11 codes
 
 
 def check_vote_allowed(user: User, ballot: Ballot, household: Household, channel: Channel,
@@ -209,18 +216,19 @@ def check_vote_allowed(user: User, ballot: Ballot, household: Household, channel
     now = now or utcnow()
     if channel is Channel.ONLINE:
         if not can_act_for_household(user, household):
-            raise PermissionDenied("您只能为自己的房屋投票。")
+            raise PermissionDenied(_("您只能为自己的房屋投票。"))
     elif channel is Channel.PAPER:
         if not can_edit_project(user, ballot.project):
-            raise PermissionDenied("只有本项目的专班成员或管理员可以录入纸质选票。")
+            raise PermissionDenied(_("只有本项目的专班成员或管理员可以录入纸质选票。"))
     elif not can_edit_project(user, ballot.project):
-        raise PermissionDenied("只有本项目的专班成员或管理员可以录入委托投票。")
+        raise PermissionDenied(_("只有本项目的专班成员或管理员可以录入委托投票。"))
     if ballot.status is BallotStatus.DRAFT:
-        raise DomainError("表决尚未开始，暂不能投票。")
+        raise DomainError(_("表决尚未开始，暂不能投票。"))
     if not is_open_for_votes(ballot, now):
-        raise DomainError("表决已结束，不能再投票或修改。")
+        raise DomainError(_("表决已结束，不能再投票或修改。"))
     if not is_eligible(ballot, household):
-        raise DomainError(f"{household.label} 不在本次表决的范围（{scope_label(ballot)}）内，不能投票。")
+        raise DomainError(_("%(household)s 不在本次表决的范围（%(scope)s）内，不能投票。", household=household.label,
+                            scope=scope_label(ballot)))
 
 
 def _lock_ballot(ballot: Ballot) -> None:
@@ -257,9 +265,9 @@ def cast_vote(user: User, ballot: Ballot, household: Household, choices: dict[in
     check_vote_allowed(user, ballot, household, channel, given_now or utcnow())
     proxy_name = (proxy_name or "").strip() or None
     if channel is Channel.PROXY and proxy_name is None:
-        raise DomainError("请填写受托人姓名。")
+        raise DomainError(_("请填写受托人姓名。"))
     if channel is Channel.PROXY and letter_upload_id is None:
-        raise DomainError("请上传业主签字的授权委托书。")
+        raise DomainError(_("请上传业主签字的授权委托书。"))
     # Serialise votes of one ballot: keeps the hash chain linear and makes a double submit supersede
     # instead of colliding. Re-read the status under the lock.
     _lock_ballot(ballot)
@@ -267,7 +275,7 @@ def cast_vote(user: User, ballot: Ballot, household: Household, choices: dict[in
     check_vote_allowed(user, ballot, household, channel, now)
     item_ids = {i.id for i in ballot.items}
     if set(choices) != item_ids or not all(isinstance(c, Choice) for c in choices.values()):
-        raise DomainError("请对每一项都选择“同意”“反对”或“弃权”。")
+        raise DomainError(_("请对每一项都选择“同意”“反对”或“弃权”。"))
 
     old = current_vote(ballot, household.id)
     prev = db.session.scalar(select(Vote).where(Vote.ballot_id == ballot.id).order_by(Vote.id.desc()).limit(1))
@@ -306,7 +314,7 @@ def freeze_electorate(ballot: Ballot) -> int:
     the number of rows. Called by close_ballot in its transaction (and by the demo for closed ballots
     built directly). Raises DomainError if the ballot already has its electorate."""
     if db.session.scalar(select(BallotElector.id).where(BallotElector.ballot_id == ballot.id).limit(1)):
-        raise DomainError("该表决的表决权人名单已经固定。")
+        raise DomainError(_("该表决的表决权人名单已经固定。"))
     rows = [BallotElector(ballot_id=ballot.id, household_id=h.id, owner_id=h.owner_id, area=h.area)
             for h in eligible_households(ballot)]
     db.session.add_all(rows)
@@ -352,13 +360,13 @@ def close_ballot(user: User, ballot: Ballot, now: datetime | None = None) -> lis
     Returns the tallies. Raises PermissionDenied or DomainError (ballot not open).
     """
     if not can_edit_project(user, ballot.project):
-        raise PermissionDenied("只有本项目的专班成员或管理员可以结束表决。")
+        raise PermissionDenied(_("只有本项目的专班成员或管理员可以结束表决。"))
     if ballot.status is not BallotStatus.OPEN:
-        raise DomainError("只有进行中的表决可以结束。")
+        raise DomainError(_("只有进行中的表决可以结束。"))
     db.session.execute(select(Ballot).where(Ballot.id == ballot.id).with_for_update()
                        .execution_options(populate_existing=True))
     if ballot.status is not BallotStatus.OPEN:
-        raise DomainError("只有进行中的表决可以结束。")
+        raise DomainError(_("只有进行中的表决可以结束。"))
     ballot.status = BallotStatus.CLOSED
     ballot.closes_at = min(ballot.closes_at, now or utcnow()) if ballot.closes_at else (now or utcnow())
     electors = freeze_electorate(ballot)
@@ -433,13 +441,13 @@ def publish_results(user: User, ballot: Ballot, notice_days: int = RESULT_NOTICE
     owners may object. Raises PermissionDenied, or DomainError (not closed, already published, bad days)."""
     now = now or utcnow()
     if not can_edit_project(user, ballot.project):
-        raise PermissionDenied("只有本项目的专班成员或管理员可以公示表决结果。")
+        raise PermissionDenied(_("只有本项目的专班成员或管理员可以公示表决结果。"))
     if ballot.status is not BallotStatus.CLOSED:
-        raise DomainError("表决结束后才能公示结果。")
+        raise DomainError(_("表决结束后才能公示结果。"))
     if ballot.published_at is not None:
-        raise DomainError("表决结果已经公示。")
+        raise DomainError(_("表决结果已经公示。"))
     if not 1 <= int(notice_days) <= 30:
-        raise DomainError("公示期应为1到30天。")
+        raise DomainError(_("公示期应为1到30天。"))
     ballot.published_at = now
     ballot.notice_days = int(notice_days)
     ballot.notice_ends_at = now + timedelta(days=int(notice_days))
@@ -479,15 +487,15 @@ def submit_objection(user: User, ballot: Ballot, content: str, now: datetime | N
     period over, empty or over 1,000 characters)."""
     now = now or utcnow()
     if not can_object(user, ballot):
-        raise PermissionDenied("只有本小区的业主可以对表决结果提出异议。")
+        raise PermissionDenied(_("只有本小区的业主可以对表决结果提出异议。"))
     household = user.household
     if ballot.published_at is None:
-        raise DomainError("表决结果尚未公示。")
+        raise DomainError(_("表决结果尚未公示。"))
     if not is_in_notice(ballot, now):
-        raise DomainError("公示期已结束，不能再提出异议。")
+        raise DomainError(_("公示期已结束，不能再提出异议。"))
     content = (content or "").strip()
     if not content or len(content) > 1000:
-        raise DomainError("请填写异议内容（不超过1000字）。")
+        raise DomainError(_("请填写异议内容（不超过1000字）。"))
     objection = BallotObjection(ballot_id=ballot.id, household_id=household.id, author_id=user.id,
                                 author_name=household.voter_name or user.display_name, content=content,
                                 submitted_at=now)
@@ -504,12 +512,12 @@ def answer_objection(user: User, objection: BallotObjection, answer: str, now: d
     Raises PermissionDenied or DomainError (already answered, empty answer)."""
     ballot = objection.ballot
     if not can_edit_project(user, ballot.project):
-        raise PermissionDenied("只有本项目的专班成员或管理员可以答复异议。")
+        raise PermissionDenied(_("只有本项目的专班成员或管理员可以答复异议。"))
     if objection.answer:
-        raise DomainError("该异议已经答复。")
+        raise DomainError(_("该异议已经答复。"))
     answer = (answer or "").strip()
     if not answer or len(answer) > 2000:
-        raise DomainError("请填写答复内容（不超过2000字）。")
+        raise DomainError(_("请填写答复内容（不超过2000字）。"))
     objection.answer = answer
     objection.answered_at = now or utcnow()
     objection.answered_by_id = user.id

@@ -4,11 +4,15 @@ their publication with a notice period and objections; the ``flask voting verify
 
 import click
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from renovation.core.i18n import DEFAULT_LOCALE, current_language
 from renovation.core.uploads import save_image
 from renovation.extensions import db
 from renovation.org.models import Building, Entrance, Household
@@ -38,7 +42,7 @@ from renovation.wishes.models import CHANNEL_LABELS, Channel
 
 bp = Blueprint("voting", __name__, url_prefix="/voting")
 
-STATUS_LABELS = {BallotStatus.DRAFT: "未开始", BallotStatus.OPEN: "投票中", BallotStatus.CLOSED: "已结束"}
+STATUS_LABELS = {BallotStatus.DRAFT: _l("未开始"), BallotStatus.OPEN: _l("投票中"), BallotStatus.CLOSED: _l("已结束")}
 
 
 @bp.app_context_processor
@@ -98,7 +102,7 @@ def new_ballot(project_id: int):
             building_ids=form.building_ids.data or [], entrance_id=form.entrance_id.data or None,
             closes_at=form.closes_at_utc())
         db.session.commit()
-        flash("表决已创建（未开始）。核对无误后请点击“开始投票”。", "success")
+        flash(_("表决已创建（未开始）。核对无误后请点击“开始投票”。"), "success")
         return redirect(url_for("voting.show", ballot_id=ballot.id))
     return render_template("voting/new.html", project=project, form=form), 400 if form.errors else 200
 
@@ -123,7 +127,7 @@ def show(ballot_id: int):
         objection_form=ObjectionForm(formdata=None), answer_form=ObjectionAnswerForm(formdata=None),
         tallies=tallies, broken=broken, eligible=household is not None and services.is_eligible(ballot, household),
         open_for_votes=services.is_open_for_votes(ballot), form=FlaskForm(), rule=services.ballot_rule(ballot),
-        share_label=rules.share_label, STATUS_LABELS=STATUS_LABELS, MATTER_CLASS_LABELS=MATTER_CLASS_LABELS,
+        share_label=rules.share_words, STATUS_LABELS=STATUS_LABELS, MATTER_CLASS_LABELS=MATTER_CLASS_LABELS,
         scope_label=services.scope_label(ballot), CHOICE_LABELS=CHOICE_LABELS)
 
 
@@ -155,7 +159,7 @@ def vote(ballot_id: int):
         if form.step.data == "confirm":
             new_vote = services.cast_vote(current_user, ballot, household, form.choices_map(), channel=Channel.ONLINE)
             db.session.commit()
-            flash("投票成功！请记下您的回执码。", "success")
+            flash(_("投票成功！请记下您的回执码。"), "success")
             return redirect(url_for("voting.receipt", vote_id=new_vote.id))
         services.check_vote_allowed(current_user, ballot, household, Channel.ONLINE)
         ctx["household"] = household
@@ -177,6 +181,13 @@ def receipt(vote_id: int):
                            CHANNEL_LABELS=CHANNEL_LABELS)
 
 
+def _join_errors(form) -> str:
+    """A refused form's messages as one flash line ('请填写…；…' in Chinese, sentences in English)."""
+    chinese = current_language() == DEFAULT_LOCALE
+    messages = [str(e).rstrip("。") if chinese else str(e) for errs in form.errors.values() for e in errs]
+    return ("；" if chinese else " ").join(messages) or _("提交的内容有误。")
+
+
 def _post_check(ballot_id: int) -> Ballot:
     ballot = load_ballot(ballot_id, edit=True)
     if not FlaskForm().validate_on_submit():
@@ -191,7 +202,7 @@ def open_ballot(ballot_id: int):
     ballot = _post_check(ballot_id)
     services.open_ballot(current_user, ballot)
     db.session.commit()
-    flash("表决已开始，居民现在可以投票。", "success")
+    flash(_("表决已开始，居民现在可以投票。"), "success")
     return redirect(url_for("voting.show", ballot_id=ballot.id))
 
 
@@ -202,8 +213,8 @@ def close_ballot(ballot_id: int):
     ballot = _post_check(ballot_id)
     tallies = services.close_ballot(current_user, ballot)
     db.session.commit()
-    passed = sum(1 for _, t in tallies if t.passed)
-    flash(f"表决已结束：{len(tallies)} 项中 {passed} 项通过。", "success")
+    passed = sum(1 for _item, t in tallies if t.passed)
+    flash(_("表决已结束：%(total)d 项中 %(passed)d 项通过。", total=len(tallies), passed=passed), "success")
     return redirect(url_for("voting.show", ballot_id=ballot.id))
 
 
@@ -226,7 +237,8 @@ def paper(ballot_id: int):
         v = services.cast_vote(current_user, ballot, household, form.choices_map(), channel=Channel.PAPER,
                                scan_upload_id=scan_id)
         db.session.commit()
-        flash(f"已录入 {household.label} 的纸质选票，回执码 {v.receipt_code}。", "success")
+        flash(_("已录入 %(household)s 的纸质选票，回执码 %(code)s。", household=household.label, code=v.receipt_code),
+              "success")
         return redirect(url_for("voting.paper", ballot_id=ballot.id))
     return render_template("voting/paper.html", ballot=ballot, project=ballot.project, form=form,
                            open_for_votes=services.is_open_for_votes(ballot)), 400 if form.errors else 200
@@ -251,7 +263,8 @@ def proxy(ballot_id: int):
         v = services.cast_vote(current_user, ballot, household, form.choices_map(), channel=Channel.PROXY,
                                proxy_name=form.proxy_name.data, letter_upload_id=letter.id)
         db.session.commit()
-        flash(f"已录入 {household.label} 的委托投票（受托人 {v.proxy_name}），回执码 {v.receipt_code}。", "success")
+        flash(_("已录入 %(household)s 的委托投票（受托人 %(proxy)s），回执码 %(code)s。", household=household.label,
+                proxy=v.proxy_name, code=v.receipt_code), "success")
         return redirect(url_for("voting.proxy", ballot_id=ballot.id))
     return render_template("voting/proxy.html", ballot=ballot, project=ballot.project, form=form,
                            open_for_votes=services.is_open_for_votes(ballot)), 400 if form.errors else 200
@@ -280,11 +293,12 @@ def publish(ballot_id: int):
     ballot = load_ballot(ballot_id, edit=True)
     form = PublishForm()
     if not form.validate_on_submit():
-        flash("；".join(e.rstrip("。") for errs in form.errors.values() for e in errs) or "提交的内容有误。", "danger")
+        flash(_join_errors(form), "danger")
         return redirect(url_for("voting.show", ballot_id=ballot.id))
     services.publish_results(current_user, ballot, form.notice_days.data)
     db.session.commit()
-    flash(f"表决结果已公示，公示期 {ballot.notice_days} 天，期间业主可提出异议。", "success")
+    flash(ngettext("表决结果已公示，公示期 %(num)d 天，期间业主可提出异议。",
+                   "表决结果已公示，公示期 %(num)d 天，期间业主可提出异议。", ballot.notice_days), "success")
     return redirect(url_for("voting.show", ballot_id=ballot.id))
 
 
@@ -297,11 +311,11 @@ def submit_objection(ballot_id: int):
         abort(403)
     form = ObjectionForm()
     if not form.validate_on_submit():
-        flash("；".join(e.rstrip("。") for errs in form.errors.values() for e in errs) or "提交的内容有误。", "danger")
+        flash(_join_errors(form), "danger")
         return redirect(url_for("voting.show", ballot_id=ballot.id))
     services.submit_objection(current_user, ballot, form.content.data)
     db.session.commit()
-    flash("您的异议已提交，专班将在公示期内答复。", "success")
+    flash(_("您的异议已提交，专班将在公示期内答复。"), "success")
     return redirect(url_for("voting.show", ballot_id=ballot.id))
 
 
@@ -315,11 +329,11 @@ def answer_objection(ballot_objection_id: int):
     ballot = load_ballot(objection.ballot_id, edit=True)
     form = ObjectionAnswerForm()
     if not form.validate_on_submit():
-        flash("；".join(e.rstrip("。") for errs in form.errors.values() for e in errs) or "提交的内容有误。", "danger")
+        flash(_join_errors(form), "danger")
         return redirect(url_for("voting.show", ballot_id=ballot.id))
     services.answer_objection(current_user, objection, form.answer.data)
     db.session.commit()
-    flash("已答复该异议。", "success")
+    flash(_("已答复该异议。"), "success")
     return redirect(url_for("voting.show", ballot_id=ballot.id))
 
 

@@ -3,6 +3,7 @@
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -18,7 +19,7 @@ class Channel(enum.Enum):
     PROXY = "proxy"    # a delegate with an authorisation letter
 
 
-CHANNEL_LABELS = {Channel.ONLINE: "线上", Channel.PAPER: "纸质", Channel.PROXY: "委托代理"}
+CHANNEL_LABELS = {Channel.ONLINE: _l("线上"), Channel.PAPER: _l("纸质"), Channel.PROXY: _l("委托代理")}
 
 
 class WishSurvey(db.Model):

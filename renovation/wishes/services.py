@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -52,14 +53,14 @@ def open_survey(user: User, project: Project, title: str | None = None) -> WishS
     Raises PermissionDenied; DomainError if the survey is already open.
     """
     if not can_edit_project(user, project):
-        raise PermissionDenied("只有本项目的专班成员或管理员可以开启意愿征集。")
+        raise PermissionDenied(_("只有本项目的专班成员或管理员可以开启意愿征集。"))
     survey = get_survey(project)
     if survey is None:
         survey = WishSurvey(project_id=project.id, title=(title or "").strip() or f"{project.name}意愿征集",
                             is_open=True, opened_at=utcnow())
         db.session.add(survey)
     elif survey.is_open:
-        raise DomainError("意愿征集已经开启。")
+        raise DomainError(_("意愿征集已经开启。"))
     else:
         survey.is_open = True
         survey.closed_at = None
@@ -74,10 +75,10 @@ def close_survey(user: User, project: Project) -> WishSurvey:
     Raises PermissionDenied; DomainError if there is no open survey.
     """
     if not can_edit_project(user, project):
-        raise PermissionDenied("只有本项目的专班成员或管理员可以结束意愿征集。")
+        raise PermissionDenied(_("只有本项目的专班成员或管理员可以结束意愿征集。"))
     survey = get_survey(project)
     if survey is None or not survey.is_open:
-        raise DomainError("意愿征集尚未开启。")
+        raise DomainError(_("意愿征集尚未开启。"))
     survey.is_open = False
     survey.closed_at = utcnow()
     audit.record(user, "wish_survey.close", survey, before={"is_open": True}, after={"is_open": False},
@@ -101,27 +102,27 @@ def answer(user: User, project: Project, household: Household, *, consent: bool,
     Online: only the resident bound to the household (can_act_for_household). Paper: a squad member of
     the project or an administrator, for any active household of the compound. One answer per household:
     a second call replaces the first (keeping who entered it and by which channel).
-    Raises PermissionDenied, or DomainError (Chinese) when the survey is not open, the household is not
+    Raises PermissionDenied, or DomainError when the survey is not open, the household is not
     in the compound, an item is not in the active catalogue, or a concurrent answer won the race.
     """
     if channel is Channel.ONLINE:
         if not can_act_for_household(user, household):
-            raise PermissionDenied("您只能为自己的房屋填写意愿。")
+            raise PermissionDenied(_("您只能为自己的房屋填写意愿。"))
     elif channel is Channel.PAPER:
         if not can_edit_project(user, project):
-            raise PermissionDenied("只有本项目的专班成员或管理员可以录入纸质问卷。")
+            raise PermissionDenied(_("只有本项目的专班成员或管理员可以录入纸质问卷。"))
     else:
-        raise DomainError("意愿征集暂不支持委托代填。")
+        raise DomainError(_("意愿征集暂不支持委托代填。"))
     if household.compound_id != project.compound_id or household.status is not HouseholdStatus.ACTIVE:
-        raise DomainError("该房屋不属于本小区的在册住户。")
+        raise DomainError(_("该房屋不属于本小区的在册住户。"))
     survey = get_survey(project)
     if survey is None or not survey.is_open:
-        raise DomainError("意愿征集未开启或已结束，不能再填写。")
+        raise DomainError(_("意愿征集未开启或已结束，不能再填写。"))
     wanted = set(item_ids)
     items = list(db.session.scalars(select(CatalogueItem).where(
         CatalogueItem.id.in_(wanted), CatalogueItem.active.is_(True)))) if wanted else []
     if len(items) != len(wanted):
-        raise DomainError("所选改造内容不在当前清单中，请刷新页面后重新选择。")
+        raise DomainError(_("所选改造内容不在当前清单中，请刷新页面后重新选择。"))
     response = response_for(survey, household.id)
     before = None
     if response is None:
@@ -140,7 +141,7 @@ def answer(user: User, project: Project, household: Household, *, consent: bool,
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise DomainError("该户的意愿刚刚已被提交，请刷新页面查看后再修改。") from None
+        raise DomainError(_("该户的意愿刚刚已被提交，请刷新页面查看后再修改。")) from None
     audit.record(user, "wish.answer" if before is None else "wish.change", response, before=before,
                  after={"consent": consent, "items": sorted(wanted), "channel": channel.value,
                         "household_id": household.id}, project_id=project.id)

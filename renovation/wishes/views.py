@@ -1,6 +1,7 @@
 """Views of the wish survey (意愿征集): a resident's own answer, paper entry and results for the squad."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -49,7 +50,7 @@ def answer(project_id: int):
         services.answer(current_user, project, household, consent=form.consent.data == "yes",
                         item_ids=form.items.data or [], comment=form.comment.data, channel=Channel.ONLINE)
         db.session.commit()
-        flash("您的意愿已提交，谢谢！征集结束前可以随时修改。", "success")
+        flash(_("您的意愿已提交，谢谢！征集结束前可以随时修改。"), "success")
         return redirect(url_for("projects.show", project_id=project.id))
     status = 400 if form.errors else 200
     return render_template("wishes/answer.html", project=project, survey=survey, form=form, existing=existing,
@@ -65,7 +66,7 @@ def open_survey(project_id: int):
         abort(400)
     services.open_survey(current_user, project)
     db.session.commit()
-    flash("意愿征集已开启，居民现在可以填写。", "success")
+    flash(_("意愿征集已开启，居民现在可以填写。"), "success")
     return redirect(url_for("wishes.results", project_id=project.id))
 
 
@@ -78,7 +79,7 @@ def close_survey(project_id: int):
         abort(400)
     services.close_survey(current_user, project)
     db.session.commit()
-    flash("意愿征集已结束。", "success")
+    flash(_("意愿征集已结束。"), "success")
     return redirect(url_for("wishes.results", project_id=project.id))
 
 
@@ -99,7 +100,7 @@ def paper(project_id: int):
         services.answer(current_user, project, household, consent=form.consent.data == "yes",
                         item_ids=form.items.data or [], comment=form.comment.data, channel=Channel.PAPER)
         db.session.commit()
-        flash(f"已录入 {household.label} 的纸质问卷。", "success")
+        flash(_("已录入 %(household)s 的纸质问卷。", household=household.label), "success")
         return redirect(url_for("wishes.paper", project_id=project.id))
     status = 400 if form.errors else 200
     return render_template("wishes/paper.html", project=project, survey=survey, form=form), status

@@ -236,7 +236,7 @@ def test_create_ballot_from_the_web_sets_the_rule(client, world, login):
     resp = client.post(f"/voting/project/{world['project_a'].id}/new", data={
         "csrf_token": token, "title": "筹集维修资金", "matter_class": "raise_fund", "scope": "buildings",
         "building_ids": [str(world["households_a"][6].building_id)], "entrance_id": "0",
-        "item_ids": [str(world["items_a"][0].id)], "closes_at": "2099-01-01T10:00"})
+        "item_ids": [str(world["items_a"][0].id)], "closes_at": "2040-01-01T10:00"})
     assert resp.status_code == 302
     b = db.session.scalar(select(Ballot))
     assert (b.quorum_num, b.quorum_den, b.approval_num, b.approval_den, b.approval_strict) == (2, 3, 3, 4, False)
