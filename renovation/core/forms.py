@@ -1,7 +1,25 @@
 """The base form of every page: WTForms' built-in messages in the reader's language (Chinese by default)."""
 
+from datetime import date, datetime
+
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from wtforms import DateField, DateTimeField
 from wtforms.meta import DefaultMeta
+
+#: No record of a renovation project is dated before this (the national programme began in 2019; the
+#: earliest pilots around 2000). A date typed before it is a slip (1900-01-01, 0202-10-01).
+EARLIEST_DATE = date(2000, 1, 1)
+#: How far ahead a date may be: plans, contracts and deadlines, at most this many years from today.
+YEARS_AHEAD = 20
+
+
+def date_bounds(today: date | None = None) -> tuple[date, date]:
+    """(earliest, latest) date any form accepts: 2000-01-01 and 31 December of this year + 20."""
+    from renovation.core.timeutil import local_today
+
+    today = today or local_today()
+    return EARLIEST_DATE, date(today.year + YEARS_AHEAD, 12, 31)
 
 
 class ZhForm(FlaskForm):
@@ -20,6 +38,31 @@ class ZhForm(FlaskForm):
 
         def get_translations(self, form):
             return DefaultMeta.get_translations(self, form)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        earliest, latest = date_bounds()
+        for field in self._date_fields():
+            bounds = {"min": earliest.isoformat(), "max": latest.isoformat()}
+            if isinstance(field, DateTimeField) and not isinstance(field, DateField):
+                bounds = {"min": f"{earliest.isoformat()}T00:00", "max": f"{latest.isoformat()}T23:59"}
+            field.render_kw = {**bounds, **(field.render_kw or {})}  # the phone's date picker stays in range
+
+    def _date_fields(self):
+        return [f for f in self if isinstance(f, DateField | DateTimeField)]
+
+    def validate(self, extra_validators=None) -> bool:
+        """WTForms' validation, then every date within :func:`date_bounds` (an error next to the field,
+        in the reader's language, for a date like 1900-01-01 or 3026-01-01)."""
+        ok = super().validate(extra_validators)
+        earliest, latest = date_bounds()
+        for field in self._date_fields():
+            value = field.data.date() if isinstance(field.data, datetime) else field.data
+            if isinstance(value, date) and not earliest <= value <= latest:
+                field.errors = [*field.errors, _("日期不合理：请填写 %(earliest)s 至 %(latest)s 之间的日期。",
+                                                 earliest=earliest.isoformat(), latest=latest.isoformat())]
+                ok = False
+        return ok
 
 
 def uploaded_file(field) -> tuple[bytes, str] | None:
