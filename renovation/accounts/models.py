@@ -2,6 +2,7 @@
 
 import enum
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -22,12 +23,13 @@ class Role(enum.Enum):
     SUPERVISOR = "supervisor"  # 居民监督员: a resident who also watches the works
 
 
+#: Role names, lazy: shown in the reader's language (``str()`` them under core.i18n.chinese() for documents).
 ROLE_LABELS = {
-    Role.ADMIN: "系统管理员",
-    Role.LEADER: "领导",
-    Role.SQUAD: "专班成员",
-    Role.RESIDENT: "居民",
-    Role.SUPERVISOR: "居民监督员",
+    Role.ADMIN: _l("系统管理员"),
+    Role.LEADER: _l("领导"),
+    Role.SQUAD: _l("专班成员"),
+    Role.RESIDENT: _l("居民"),
+    Role.SUPERVISOR: _l("居民监督员"),
 }
 
 
@@ -80,8 +82,8 @@ class User(UserMixin, db.Model):
 
     @property
     def role_label(self) -> str:
-        """The role's Chinese name."""
-        return ROLE_LABELS[self.role]
+        """The role's name in the reader's language (Chinese by default), as a plain string."""
+        return str(ROLE_LABELS[self.role])
 
     def is_resident_like(self) -> bool:
         """True for residents and resident supervisors (both act for one household)."""

@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -26,12 +27,13 @@ def load_user(user_id: str) -> User | None:
 
 @login_manager.unauthorized_handler
 def unauthorized():
-    """Not logged in: JSON callers get HTTP 401 with a Chinese message, browsers the login page."""
+    """Not logged in: JSON callers get HTTP 401 with a message in the reader's language, browsers the
+    login page."""
     from renovation.core.web import wants_json
 
     if wants_json():
-        return jsonify(error="请先登录。"), 401
-    flash("请先登录。", "warning")
+        return jsonify(error=_("请先登录。")), 401
+    flash(_("请先登录。"), "warning")
     target = request.full_path if request.query_string else request.path
     return redirect(url_for("accounts.login", next=target if request.method == "GET" else None))
 
@@ -55,7 +57,7 @@ def login():
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
         if user is None or not user.check_password(form.password.data) or not user.is_active:
-            flash("用户名或密码不正确。", "danger")
+            flash(_("用户名或密码不正确。"), "danger")
         else:
             login_user(user, remember=form.remember.data)
             target = request.args.get("next")
@@ -68,7 +70,7 @@ def login():
 def logout():
     """Log out (POST with CSRF token); Flask-Login deletes the remember-me cookie in the response."""
     logout_user()
-    flash("您已退出登录。", "info")
+    flash(_("您已退出登录。"), "info")
     return redirect(url_for("accounts.login"))
 
 

@@ -2,6 +2,10 @@
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
+from flask_babel.speaklater import LazyString
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
@@ -17,22 +21,24 @@ class AuditFilterForm(ZhForm):
     class Meta:
         csrf = False
 
-    project = SelectField("项目", coerce=int, validators=[Optional()])
-    user = StringField("操作人用户名", validators=[Optional(), Length(max=64, message="用户名不能超过64个字符。")])
-    action = StringField("操作", validators=[Optional(), Length(max=64, message="操作名称不能超过64个字符。")])
-    since = DateField("起始日期", validators=[Optional()])
-    until = DateField("截止日期", validators=[Optional()])
-    page = IntegerField("页码", default=1, validators=[Optional(), NumberRange(1, 100000, "页码超出范围。")])
+    # Contexts: '项目' is a project here (a renovation item elsewhere), '操作' an audited action.
+    project = SelectField(LazyString(lambda: pgettext("project", "项目")), coerce=int, validators=[Optional()])
+    user = StringField(_l("操作人用户名"),
+                       validators=[Optional(), Length(max=64, message=_l("用户名不能超过64个字符。"))])
+    action = StringField(LazyString(lambda: pgettext("audit", "操作")), validators=[Optional(), Length(max=64, message=_l("操作名称不能超过64个字符。"))])
+    since = DateField(_l("起始日期"), validators=[Optional()])
+    until = DateField(_l("截止日期"), validators=[Optional()])
+    page = IntegerField(_l("页码"), default=1, validators=[Optional(), NumberRange(1, 100000, _l("页码超出范围。"))])
 
     def validate_since(self, field):
         if field.data and not FIRST_DAY <= field.data <= LAST_DAY:
-            raise ValidationError("日期超出范围（2000年至2100年）。")
+            raise ValidationError(_("日期超出范围（2000年至2100年）。"))
 
     def validate_until(self, field):
         if field.data and not FIRST_DAY <= field.data <= LAST_DAY:
-            raise ValidationError("日期超出范围（2000年至2100年）。")
+            raise ValidationError(_("日期超出范围（2000年至2100年）。"))
         if field.data and self.since.data and field.data < self.since.data:
-            raise ValidationError("截止日期不能早于起始日期。")
+            raise ValidationError(_("截止日期不能早于起始日期。"))
 
 
 class OwnerSearchForm(ZhForm):
@@ -41,12 +47,13 @@ class OwnerSearchForm(ZhForm):
     class Meta:
         csrf = False
 
-    q = StringField("姓名、电话或房号", validators=[Optional(), Length(max=64, message="搜索内容不能超过64个字符。")])
+    q = StringField(_l("姓名、电话或房号"),
+                    validators=[Optional(), Length(max=64, message=_l("搜索内容不能超过64个字符。"))])
 
 
 class EraseForm(ZhForm):
     """Confirm the anonymisation of one owner's personal data."""
 
-    confirm = BooleanField("我已核实本人申请，确认匿名处理（不可撤销）",
-                           validators=[DataRequired("请勾选确认后再提交。")])
+    confirm = BooleanField(_l("我已核实本人申请，确认匿名处理（不可撤销）"),
+                           validators=[DataRequired(_l("请勾选确认后再提交。"))])
     owner_id = IntegerField(validators=[Optional()])

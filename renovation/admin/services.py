@@ -9,6 +9,7 @@ and the art. 278 headcount (by Owner row) stay exactly as they were.
 import secrets
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -28,7 +29,7 @@ ANONYMOUS_USER = "已注销居民"
 
 def _require_admin(user: User) -> None:
     if user.role is not Role.ADMIN:
-        raise PermissionDenied("只有系统管理员可以办理个人信息查阅和删除。")
+        raise PermissionDenied(_("只有系统管理员可以办理个人信息查阅和删除。"))
 
 
 def owner_households(owner: Owner) -> list[Household]:
@@ -126,7 +127,7 @@ def erase_owner(user: User, owner: Owner) -> dict:
     """
     _require_admin(user)
     if is_anonymised(owner):
-        raise DomainError("该业主的个人信息已经匿名处理过了。")
+        raise DomainError(_("该业主的个人信息已经匿名处理过了。"))
     households, accounts = _anonymise(owner)
     audit.record(user, "personal_data.erase", owner, after={"households": households, "accounts": accounts})
     return {"households": households, "accounts": accounts}
@@ -138,7 +139,7 @@ def purge_rosters(now: datetime | None = None, retention_days: int = 365) -> dic
     are skipped. Returns {'projects': n, 'owners': n}. Audit rows are written by the system (user None).
     """
     if retention_days < 0:
-        raise DomainError("保存期限不能为负数。")
+        raise DomainError(_("保存期限不能为负数。"))
     cutoff = (now or utcnow()) - timedelta(days=retention_days)
     projects = list(db.session.scalars(
         select(Project).where(Project.closed_at.is_not(None), Project.closed_at < cutoff).order_by(Project.id)))

@@ -5,6 +5,8 @@ import json
 from datetime import datetime, time, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
@@ -23,17 +25,18 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 PER_PAGE = 50
 
-#: Chinese names of the audit actions written by the areas (others are shown as they are).
+#: Names of the audit actions written by the areas, in the reader's language (others are shown as they are).
 ACTION_LABELS = {
-    "stage.move": "阶段推进", "plan.create": "创建方案", "plan.item_update": "修改方案条目",
-    "plan.contractor_add": "添加参建单位", "plan.milestone_add": "添加节点", "plan.notice": "方案公示",
-    "plan.objection": "提出异议", "plan.objection_paper": "录入书面异议", "plan.objection_answer": "答复异议",
-    "plan.approve": "批准方案", "progress.update": "更新进度", "acceptance.record": "竣工验收",
-    "meeting.record": "记录例会", "ballot.create": "创建表决", "ballot.open": "开始表决", "ballot.close": "结束表决",
-    "vote.cast": "投票", "vote.change": "改票", "facility.add": "添加设施", "wish_survey.open": "开始意愿征集",
-    "wish_survey.close": "结束意愿征集", "wish.answer": "填写意愿", "wish.change": "修改意愿",
-    "personal_data.view": "查看完整个人信息", "personal_data.export": "导出个人信息",
-    "personal_data.erase": "匿名处理个人信息", "personal_data.retention_purge": "名册到期匿名",
+    "stage.move": _l("阶段推进"), "plan.create": _l("创建方案"), "plan.item_update": _l("修改方案条目"),
+    "plan.contractor_add": _l("添加参建单位"), "plan.milestone_add": _l("添加节点"), "plan.notice": _l("方案公示"),
+    "plan.objection": _l("提出异议"), "plan.objection_paper": _l("录入书面异议"),
+    "plan.objection_answer": _l("答复异议"), "plan.approve": _l("批准方案"), "progress.update": _l("更新进度"),
+    "acceptance.record": _l("竣工验收"), "meeting.record": _l("记录例会"), "ballot.create": _l("创建表决"),
+    "ballot.open": _l("开始表决"), "ballot.close": _l("结束表决"), "vote.cast": _l("投票"), "vote.change": _l("改票"),
+    "facility.add": _l("添加设施"), "wish_survey.open": _l("开始意愿征集"), "wish_survey.close": _l("结束意愿征集"),
+    "wish.answer": _l("填写意愿"), "wish.change": _l("修改意愿"), "personal_data.view": _l("查看完整个人信息"),
+    "personal_data.export": _l("导出个人信息"), "personal_data.erase": _l("匿名处理个人信息"),
+    "personal_data.retention_purge": _l("名册到期匿名"),
 }
 
 
@@ -69,7 +72,7 @@ def audit_log():
     projects = db.session.execute(
         (visible_projects(current_user)).with_only_columns(Project.id, Project.name).order_by(Project.name)).all()
     form = AuditFilterForm(request.args)
-    form.project.choices = [(0, "全部项目")] + [(pid, name) for pid, name in projects]
+    form.project.choices = [(0, _("全部项目"))] + [(pid, name) for pid, name in projects]
     rows, pagination, users, project_names = [], None, {}, dict(projects)
     if form.validate():
         flt = AuditFilter(project_id=form.project.data or None, action=(form.action.data or "").strip() or None)
@@ -152,6 +155,7 @@ def erase_owner(owner_id: int):
         return redirect(url_for("admin.owner", owner_id=owner.id))
     done = services.erase_owner(current_user, owner)
     db.session.commit()
-    flash(f"已匿名处理：{done['households']} 户的姓名、{done['accounts']} 个账号；表决记录保持不变。", "success")
+    flash(_("已匿名处理：%(households)d 户的姓名、%(accounts)d 个账号；表决记录保持不变。",
+            households=done["households"], accounts=done["accounts"]), "success")
     return redirect(url_for("admin.owner", owner_id=owner.id))
 

@@ -13,6 +13,8 @@ import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from flask_babel import gettext as _
+
 CJK_FONT_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei")
 
 
@@ -80,12 +82,13 @@ def harfbuzz_subset_available() -> bool:
 
 
 def environment_problems() -> list[str]:
-    """What the machine lacks for good Chinese PDFs, as Chinese sentences (empty when all is well)."""
+    """What the machine lacks for good Chinese PDFs, as sentences in the reader's language (Chinese in logs
+    and the CLI; empty when all is well)."""
     problems = []
     if not cjk_font_available():
-        problems.append("未找到中文字体（Noto Sans CJK SC）：PDF 中的中文将显示为方框。"
-                        "请安装：apt-get install fonts-noto-cjk")
+        problems.append(_("未找到中文字体（Noto Sans CJK SC）：PDF 中的中文将显示为方框。"
+                          "请安装：apt-get install fonts-noto-cjk"))
     if not harfbuzz_subset_available():
-        problems.append("缺少 HarfBuzz 字体子集库：生成中文 PDF 会慢约 25 倍。"
-                        "请安装：apt-get install libharfbuzz-subset0")
+        problems.append(_("缺少 HarfBuzz 字体子集库：生成中文 PDF 会慢约 25 倍。"
+                          "请安装：apt-get install libharfbuzz-subset0"))
     return problems

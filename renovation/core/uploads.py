@@ -10,6 +10,7 @@ import hashlib
 import io
 from pathlib import Path
 
+from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from renovation.core.errors import UploadError
@@ -62,13 +63,14 @@ def save_document(data: bytes, original_name: str, folder: str, *, project_id: i
                   caption: str | None = None) -> Upload:
     """Store a document: a PDF (checked by its '%PDF-' signature) kept as is, or a photo (``save_image``).
 
-    Raises DomainError (Chinese) when the bytes are neither a PDF nor a readable JPEG/PNG/HEIC/WebP image.
+    Raises UploadError (in the reader's language) when the bytes are neither a PDF nor a readable JPEG/PNG/HEIC/WebP image.
     """
     if data[:5] != b"%PDF-":
         try:
             return save_image(data, original_name, folder, project_id=project_id, user=user, caption=caption)
         except UploadError:
-            raise UploadError(f"“{display_name(original_name, '文件')}”不是 PDF 文件或可识别的图片。") from None
+            shown = display_name(original_name, _("文件"))
+            raise UploadError(_("“%(name)s”不是 PDF 文件或可识别的图片。", name=shown)) from None
     sha = hashlib.sha256(data).hexdigest()
     _store_original(folder, sha, "pdf", data)
     upload = Upload(sha256=sha, original_name=display_name(original_name, "文件"), content_type="application/pdf",
@@ -86,22 +88,24 @@ def save_image(data: bytes, original_name: str, folder: str, *, project_id: int 
 
     ``original_name`` is kept for display only (see ``display_name``); files live under the SHA-256 of
     their bytes, so the same photo uploaded twice is stored once (two Upload rows, one file).
-    Raises DomainError (Chinese message) when the bytes are not a readable image of those formats, or
+    Raises UploadError (in the reader's language) when the bytes are not a readable image of those formats, or
     have more pixels than Pillow's decompression-bomb limit.
     """
     if not data:
-        raise UploadError("上传的文件是空的。")
+        raise UploadError(_("上传的文件是空的。"))
     original_name = display_name(original_name)
     try:
         with Image.open(io.BytesIO(data)) as probe:
             fmt = probe.format
             probe.verify()
     except Image.DecompressionBombError:
-        raise UploadError(f"“{original_name}”的像素过多，请上传普通手机照片。") from None
+        raise UploadError(_("“%(name)s”的像素过多，请上传普通手机照片。", name=original_name)) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise UploadError(f"“{original_name}”不是可识别的图片，请上传 JPG、PNG 或 HEIC 格式的照片。") from None
+        raise UploadError(_("“%(name)s”不是可识别的图片，请上传 JPG、PNG 或 HEIC 格式的照片。",
+                            name=original_name)) from None
     if fmt not in ALLOWED_FORMATS:
-        raise UploadError(f"“{original_name}”的格式（{fmt}）不受支持，请上传 JPG、PNG 或 HEIC 格式的照片。")
+        raise UploadError(_("“%(name)s”的格式（%(format)s）不受支持，请上传 JPG、PNG 或 HEIC 格式的照片。",
+                             name=original_name, format=fmt))
     ext, content_type = ALLOWED_FORMATS[fmt]
     try:
         with Image.open(io.BytesIO(data)) as img:
@@ -118,7 +122,7 @@ def save_image(data: bytes, original_name: str, folder: str, *, project_id: int 
                     copy.thumbnail((px, px))
                     copy.save(path, "JPEG", quality=82, optimize=True)
     except (OSError, ValueError, Image.DecompressionBombError):
-        raise UploadError(f"“{original_name}”无法读取，文件可能已损坏。") from None
+        raise UploadError(_("“%(name)s”无法读取，文件可能已损坏。", name=original_name)) from None
     upload = Upload(
         sha256=sha, original_name=original_name, content_type=content_type, extension=ext,
         size=len(data), width=width, height=height, project_id=project_id,

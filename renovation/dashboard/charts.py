@@ -2,14 +2,19 @@
 
 Each function returns Markup of one ``<svg>`` with a ``viewBox`` 360 units wide and ``width=100%``, so it
 scales to the screen (a 375 px phone shows it at about 1:1), with ``role="img"``, a ``<title>`` and an
-``aria-label`` for screen readers. Labels are escaped.
+``aria-label`` for screen readers. Labels are escaped. The charts are for the web dashboard only (no PDF
+draws them): their texts are in the reader's language.
 """
 
+import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup, escape
 
+from renovation.core.i18n import DEFAULT_LOCALE, current_language, wan_yuan
 from renovation.dashboard.rules import FunnelStep, Status
 
 WIDTH = 360
@@ -34,12 +39,28 @@ def _text(x: float, y: float, s: str, anchor: str = "start", size: int = 13, wei
             f'fill="{fill}">{escape(s)}</text>')
 
 
+def _width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
 def _short(name: str, n: int = 7) -> str:
-    return name if len(name) <= n else name[: n - 1] + "…"
+    """``name`` cut to the width of ``n`` Chinese characters (a Latin letter counts half), with '…'."""
+    name = str(name)
+    if sum(_width(ch) for ch in name) <= 2 * n:
+        return name
+    out, used = "", 0
+    for ch in name:
+        if used + _width(ch) > 2 * (n - 1):
+            break
+        out += ch
+        used += _width(ch)
+    return out + "…"
 
 
 def wan(value: Decimal | float) -> str:
-    """'123.4万' for yuan."""
+    """'123.4万' for yuan (in English the compact amount, 'CN¥1.23M')."""
+    if current_language() != DEFAULT_LOCALE:
+        return wan_yuan(value)
     return f"{float(value) / 10000:,.1f}万"
 
 
@@ -58,8 +79,8 @@ def funnel(steps: Sequence[FunnelStep]) -> Markup:
             body.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="26" rx="3" '
                         f'fill="{COLOURS["stage"]}" fill-opacity="{1 - i * 0.15:.2f}"/>')
         body.append(_text(BAR_X + BAR_W + 6, y + 12, f"{s.reached}", size=13, weight="bold"))
-        body.append(_text(BAR_X + BAR_W + 6, y + 26, f"当前{s.current}", size=11, fill="#6c757d"))
-    return _svg(len(steps) * row + 6, "阶段漏斗：到达各阶段的小区数", body)
+        body.append(_text(BAR_X + BAR_W + 6, y + 26, _("当前%(n)d", n=s.current), size=11, fill="#6c757d"))
+    return _svg(len(steps) * row + 6, _("阶段漏斗：到达各阶段的小区数"), body)
 
 
 def funding(lines: Sequence) -> Markup:
@@ -78,10 +99,10 @@ def funding(lines: Sequence) -> Markup:
         body.append(_text(BAR_X + BAR_W + 6, y + 17, wan(f.planned), size=12))
     legend_y = len(lines) * row + 14
     body.append(f'<rect x="{BAR_X}" y="{legend_y - 10}" width="12" height="12" fill="{COLOURS["planned"]}"/>')
-    body.append(_text(BAR_X + 16, legend_y, "计划投资", size=11))
+    body.append(_text(BAR_X + 16, legend_y, _("计划投资"), size=11))
     body.append(f'<rect x="{BAR_X + 80}" y="{legend_y - 10}" width="12" height="12" fill="{COLOURS["spent"]}"/>')
-    body.append(_text(BAR_X + 96, legend_y, "已完成(估算)", size=11))
-    return _svg(legend_y + 6, "按资金来源的计划投资与估算完成投资", body)
+    body.append(_text(BAR_X + 96, legend_y, _("已完成(估算)"), size=11))
+    return _svg(legend_y + 6, _("按资金来源的计划投资与估算完成投资"), body)
 
 
 #: Up to this many compounds the progress chart draws one bar per compound; above, a histogram.
@@ -106,7 +127,7 @@ def progress(rows: Sequence) -> Markup:
                 px = BAR_X + BAR_W * r.planned / 100
                 body.append(f'<rect x="{px - 1:.1f}" y="{y}" width="2.5" height="22" fill="{COLOURS["plan_mark"]}"/>')
             body.append(_text(BAR_X + BAR_W + 6, y + 16, f"{r.progress:.0f}%", size=12))
-        return _svg(max(len(rows), 1) * row + 6, "各小区改造进度（黑线为计划进度）", body)
+        return _svg(max(len(rows), 1) * row + 6, _("各小区改造进度（黑线为计划进度）"), body)
     bands = [0] * 10
     for r in rows:
         bands[min(int(r.progress // 10), 9)] += 1
@@ -121,9 +142,9 @@ def progress(rows: Sequence) -> Markup:
                     f'fill="{COLOURS["progress"]}"/>')
         body.append(_text(x + bw / 2, 20 + h - bh - 4, str(n), anchor="middle", size=11))
         body.append(_text(x + bw / 2, 20 + h + 14, f"{i * 10}", anchor="middle", size=10, fill="#6c757d"))
-    body.append(_text(WIDTH / 2, 20 + h + 30, "进度区间（%，每格10个百分点）", anchor="middle", size=11,
+    body.append(_text(WIDTH / 2, 20 + h + 30, _("进度区间（%，每格10个百分点）"), anchor="middle", size=11,
                       fill="#6c757d"))
-    return _svg(20 + h + 36, f"{len(rows)}个小区的进度分布", body)
+    return _svg(20 + h + 36, ngettext("%(num)d个小区的进度分布", "%(num)d个小区的进度分布", len(rows)), body)
 
 
 def status_bar(counts: dict[Status, int]) -> Markup:
@@ -136,6 +157,8 @@ def status_bar(counts: dict[Status, int]) -> Markup:
         if w:
             body.append(f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="22" fill="{COLOURS[s]}"/>')
         x += w
-    labels = "　".join(f"{s.label}{counts.get(s, 0)}" for s in (Status.RED, Status.AMBER, Status.GREEN))
+    sep = "　" if current_language() == DEFAULT_LOCALE else "  "
+    labels = sep.join(_("%(status)s%(n)d", status=s.label, n=counts.get(s, 0))
+                      for s in (Status.RED, Status.AMBER, Status.GREEN))
     body.append(_text(0, 42, labels, size=13))
-    return _svg(50, "小区红黄绿分布：" + labels, body)
+    return _svg(50, _("小区红黄绿分布：%(counts)s", counts=labels), body)

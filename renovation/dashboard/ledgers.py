@@ -5,6 +5,9 @@ first row, numbers written as numbers (money in yuan to the fen, areas in m², r
 percentages of the cell's number format), dates as dates (Asia/Shanghai), and a 合计 row where sums mean
 something. Built with openpyxl in write-only mode (streams rows: 5,000 compounds stay cheap).
 Five SQL statements beyond the compound rows, whatever the number of compounds.
+
+A ledger is a document: it is built in Chinese whatever the reader's language (``core.i18n.chinese()``),
+labels included (lazy labels are turned into plain strings, which openpyxl needs).
 """
 
 import io
@@ -12,6 +15,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from flask_babel.speaklater import LazyString
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -21,6 +25,7 @@ from sqlalchemy import func, select
 from renovation.accounts.models import User
 from renovation.construction.models import PROBLEM_STATUS_LABELS, ProblemReport, ProgressUpdate
 from renovation.construction.rules import is_overdue
+from renovation.core.i18n import chinese
 from renovation.core.timeutil import to_local
 from renovation.dashboard.services import (
     CompoundRow,
@@ -61,13 +66,15 @@ PROBLEM_HEADERS = ["序号", "街道", "小区", "问题", "状态", "上报日�
 def funding_headers() -> list[str]:
     """Headers of the funding sheet: compound, one column per funding source (yuan), funded total,
     budget and the part without a source."""
-    return (["序号", "街道", "小区"] + [FUNDING_KIND_LABELS[k] + "(元)" for k in FundingKind]
+    return (["序号", "街道", "小区"] + [f"{FUNDING_KIND_LABELS[k]}(元)" for k in FundingKind]
             + ["已落实合计(元)", "计划投资(元)", "未落实(元)"])
 
 
 def ledger_filename(user: User, today: date) -> tuple[str, str]:
     """(Chinese file name, ASCII fallback): '桐柏路街道-老旧小区改造台账-2020-10-21.xlsx'."""
-    return (f"{node_label(user)}-老旧小区改造台账-{today.isoformat()}.xlsx",
+    with chinese():
+        node = str(node_label(user))
+    return (f"{node}-老旧小区改造台账-{today.isoformat()}.xlsx",
             f"renovation-ledger-{today.isoformat()}.xlsx")
 
 
@@ -91,7 +98,7 @@ class _Sheet:
         fill = PatternFill("solid", fgColor="F2DCDB")
         cells = []
         for h in headers:
-            c = WriteOnlyCell(self.ws, value=h)
+            c = WriteOnlyCell(self.ws, value=str(h))
             c.font, c.fill, c.alignment = bold, fill, Alignment(horizontal="center", wrap_text=True)
             cells.append(c)
         self.ws.append(cells)
@@ -99,6 +106,8 @@ class _Sheet:
     def row(self, values: list, bold: bool = False) -> None:
         cells = []
         for i, v in enumerate(values):
+            if isinstance(v, LazyString):
+                v = str(v)  # a lazy label: evaluated here, under chinese()
             c = WriteOnlyCell(self.ws, value=v)
             if i in self.formats and v is not None and not isinstance(v, str):
                 c.number_format = self.formats[i]
@@ -114,7 +123,13 @@ def _pct(value: float | None) -> float | None:
 
 def build_ledger(user: User, filters: Filters, today: date) -> bytes:
     """The ledger workbook (xlsx bytes) of the compounds ``user`` may read that pass ``filters``, on
-    ``today``. Money in yuan, areas in m², rates and progress as fractions shown as %."""
+    ``today``. Money in yuan, areas in m², rates and progress as fractions shown as %. In Chinese whatever
+    the reader's language (status reasons and labels included)."""
+    with chinese():
+        return _build_ledger(user, filters, today)
+
+
+def _build_ledger(user: User, filters: Filters, today: date) -> bytes:
     rows = filtered_rows(user, filters, today)
     wanted = {r.project_id: r for r in rows}
     ids = _project_ids(scoped(user, filters))

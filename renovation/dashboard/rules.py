@@ -15,9 +15,13 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from pypinyin import Style, lazy_pinyin
 
 from renovation.construction.rules import AMBER_GAP, GREEN_GAP, planned_percent
+from renovation.core.i18n import DEFAULT_LOCALE, current_language, percent
 from renovation.projects.rules import STAGE_ORDER, Stage
 
 #: Overdue problem reports (deadline passed, not rectified) from which a compound is amber / red.
@@ -37,8 +41,9 @@ class Status(enum.Enum):
 
     @property
     def label(self) -> str:
-        """Chinese label."""
-        return {"green": "正常", "amber": "关注", "red": "预警"}[self.value]
+        """The label in the reader's language (正常, 关注, 预警 in Chinese), as a plain string; for choices
+        built at import time use the lazy ``STATUS_LABELS[status]``."""
+        return str(STATUS_LABELS[self])
 
     @property
     def css(self) -> str:
@@ -52,6 +57,8 @@ class Status(enum.Enum):
 
 
 STATUS_ORDER = [Status.RED, Status.AMBER, Status.GREEN]
+#: Status names, lazy (the reader's language).
+STATUS_LABELS = {Status.GREEN: _l("正常"), Status.AMBER: _l("关注"), Status.RED: _l("预警")}
 
 
 @dataclass(frozen=True)
@@ -88,15 +95,17 @@ class CompoundFacts:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The status of a compound and the Chinese reasons behind it (empty for a green compound)."""
+    """The status of a compound and the reasons behind it, in the language of the moment they were computed
+    (the reader's; Chinese for the ledgers, built under core.i18n.chinese()); empty for a green compound."""
 
     status: Status
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def reason_text(self) -> str:
-        """The reasons joined with '；', or '正常推进' when there are none."""
-        return "；".join(self.reasons) or "正常推进"
+        """The reasons joined with '；' ('; ' in English), or '正常推进' when there are none."""
+        sep = "；" if current_language() == DEFAULT_LOCALE else "; "
+        return sep.join(self.reasons) or _("正常推进")
 
 
 def weighted(values: Sequence[tuple[Decimal | None, float]]) -> float | None:
@@ -154,21 +163,22 @@ def verdict(f: CompoundFacts, today: date) -> Verdict:
     ambers: list[str] = []
     if f.stage is Stage.CONSTRUCTION and f.progress is not None and f.planned is not None:
         gap = f.planned - f.progress
-        text = f"进度滞后计划{gap:.0f}个百分点"
+        text = _("进度滞后计划%(gap).0f个百分点", gap=gap)
         if gap > AMBER_GAP:
             reds.append(text)
         elif gap > GREEN_GAP:
             ambers.append(text)
     if f.target_end_on is not None and today > f.target_end_on and f.stage is not Stage.AFTERCARE:
-        reds.append(f"已超过计划完工日期{(today - f.target_end_on).days}天")
+        reds.append(_("已超过计划完工日期%(days)d天", days=(today - f.target_end_on).days))
+    overdue = ngettext("%(num)d个问题逾期未整改", "%(num)d个问题逾期未整改", f.overdue_problems)
     if f.overdue_problems >= OVERDUE_RED:
-        reds.append(f"{f.overdue_problems}个问题逾期未整改")
+        reds.append(overdue)
     elif f.overdue_problems >= OVERDUE_AMBER:
-        ambers.append(f"{f.overdue_problems}个问题逾期未整改")
+        ambers.append(overdue)
     if f.stage is Stage.CONSULTATION and f.closed_ballots and not f.closed_ballots_adopting:
-        ambers.append(f"表决未通过（{f.closed_ballots}次）")
+        ambers.append(_("表决未通过（%(n)d次）", n=f.closed_ballots))
     if f.satisfaction is not None:
-        text = f"满意度{float(f.satisfaction) * 100:.0f}%"
+        text = _("满意度%(rate)s", rate=percent(f.satisfaction, 0))
         if f.satisfaction < SATISFACTION_RED:
             reds.append(text)
         elif f.satisfaction < SATISFACTION_AMBER:

@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from fractions import Fraction
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, case, func, select
 
 from renovation.accounts.models import Role, User
@@ -30,13 +32,13 @@ from renovation.projects.rules import STAGE_ORDER, Stage
 from renovation.voting.models import Ballot, BallotItem, BallotStatus
 from renovation.wishes.models import WishResponse, WishSurvey
 
-#: Sort orders of the compound list: value -> Chinese label.
+#: Sort orders of the compound list: value -> label (lazy, the reader's language).
 SORTS = {
-    "status": "需关注优先",
-    "name": "小区名称（拼音）",
-    "stage": "阶段",
-    "progress": "进度（低到高）",
-    "households": "户数（多到少）",
+    "status": _l("需关注优先"),
+    "name": _l("小区名称（拼音）"),
+    "stage": _l("阶段"),
+    "progress": _l("进度（低到高）"),
+    "households": _l("户数（多到少）"),
 }
 #: Rows per page of the compound list (a phone screen or two).
 PAGE_SIZE = 20
@@ -112,12 +114,13 @@ class CompoundRow:
 
 
 def node_label(user: User) -> str:
-    """What the user's dashboard covers, in Chinese: the leader's node, '全部辖区' or '我负责的项目'."""
+    """What the user's dashboard covers, in the reader's language: the leader's node, '全部辖区' or
+    '我负责的项目'."""
     if user.role is Role.ADMIN:
-        return "全部辖区"
+        return _("全部辖区")
     if user.role is Role.LEADER:
         return user.jurisdiction_label
-    return "我负责的项目"
+    return _("我负责的项目")
 
 
 def scoped(user: User, filters: Filters | None = None) -> Select:
@@ -337,8 +340,8 @@ class OldProblem:
 
     @property
     def status_label(self) -> str:
-        """The status in Chinese (已上报, 已交办...)."""
-        return PROBLEM_STATUS_LABELS[self.status]
+        """The status in the reader's language (已上报, 已交办... in Chinese)."""
+        return str(PROBLEM_STATUS_LABELS[self.status])
 
 
 @dataclass
@@ -427,7 +430,7 @@ def dashboard(user: User, today: date, filters: Filters | None = None) -> Dashbo
     funded = sum((f.planned for f in funding), Decimal("0"))
     if budget - funded > 0:
         unfunded_spent = spent - sum((f.spent for f in funding), Decimal("0"))
-        funding.append(FundingLine(None, "未落实来源", budget - funded, max(unfunded_spent, Decimal("0"))))
+        funding.append(FundingLine(None, _("未落实来源"), budget - funded, max(unfunded_spent, Decimal("0"))))
     return Dashboard(
         node=node_label(user), rows=rows, funnel=rules.stage_funnel(r.stage for r in rows), compounds=len(rows),
         households=sum(r.households for r in rows), area=sum((r.area for r in rows), Decimal("0")),

@@ -4,6 +4,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -70,7 +71,9 @@ class ItemCategory(enum.Enum):
     UPGRADE = "upgrade"          # 提升类
 
 
-CATEGORY_LABELS = {ItemCategory.BASIC: "基础类", ItemCategory.IMPROVEMENT: "完善类", ItemCategory.UPGRADE: "提升类"}
+#: Category names, lazy (the reader's language); ``str()`` them under core.i18n.chinese() for a document.
+CATEGORY_LABELS = {ItemCategory.BASIC: _l("基础类"), ItemCategory.IMPROVEMENT: _l("完善类"),
+                   ItemCategory.UPGRADE: _l("提升类")}
 
 
 class CatalogueItem(db.Model):
@@ -89,7 +92,8 @@ class CatalogueItem(db.Model):
 
     @property
     def category_label(self) -> str:
-        return CATEGORY_LABELS[self.category]
+        """The category's name in the reader's language, as a plain string."""
+        return str(CATEGORY_LABELS[self.category])
 
 
 class ProjectItemStatus(enum.Enum):
@@ -110,12 +114,14 @@ class ProgressStatus(enum.Enum):
     ACCEPTED = "accepted"        # 已验收
 
 
+#: Construction status names, lazy (the reader's language); the progress sheet (xlsx) and the reports
+#: ``str()`` them under core.i18n.chinese().
 PROGRESS_STATUS_LABELS = {
-    ProgressStatus.NOT_STARTED: "未开工",
-    ProgressStatus.IN_PROGRESS: "施工中",
-    ProgressStatus.PAUSED: "暂停",
-    ProgressStatus.COMPLETED: "已完工",
-    ProgressStatus.ACCEPTED: "已验收",
+    ProgressStatus.NOT_STARTED: _l("未开工"),
+    ProgressStatus.IN_PROGRESS: _l("施工中"),
+    ProgressStatus.PAUSED: _l("暂停"),
+    ProgressStatus.COMPLETED: _l("已完工"),
+    ProgressStatus.ACCEPTED: _l("已验收"),
 }
 
 
@@ -155,4 +161,5 @@ class ProjectItem(db.Model):
 
     @property
     def progress_status_label(self) -> str:
-        return PROGRESS_STATUS_LABELS[self.progress_status]
+        """The construction status in the reader's language, as a plain string."""
+        return str(PROGRESS_STATUS_LABELS[self.progress_status])

@@ -20,6 +20,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from renovation.core.i18n import percent
+
 
 class Stage(enum.Enum):
     """The five stages of a compound's renovation project, in order."""
@@ -32,8 +37,10 @@ class Stage(enum.Enum):
 
     @property
     def label(self) -> str:
-        """The stage's Chinese name."""
-        return STAGE_LABELS[self]
+        """The stage's name in the reader's language (Chinese by default; Chinese under
+        core.i18n.chinese()), as a plain string. For choices built at import time use the lazy
+        ``STAGE_LABELS[stage]``."""
+        return str(STAGE_LABELS[self])
 
     @property
     def index(self) -> int:
@@ -42,12 +49,13 @@ class Stage(enum.Enum):
 
 
 STAGE_ORDER = [Stage.WISH_SOLICITATION, Stage.CONSULTATION, Stage.PLANNING, Stage.CONSTRUCTION, Stage.AFTERCARE]
+#: Stage names, lazy (evaluated in the reader's language where they are shown).
 STAGE_LABELS = {
-    Stage.WISH_SOLICITATION: "意愿征集",
-    Stage.CONSULTATION: "内容协商",
-    Stage.PLANNING: "方案制订",
-    Stage.CONSTRUCTION: "过程监督",
-    Stage.AFTERCARE: "改造后管理",
+    Stage.WISH_SOLICITATION: _l("意愿征集"),
+    Stage.CONSULTATION: _l("内容协商"),
+    Stage.PLANNING: _l("方案制订"),
+    Stage.CONSTRUCTION: _l("过程监督"),
+    Stage.AFTERCARE: _l("改造后管理"),
 }
 
 #: Default share of consenting households for leaving wish solicitation (local practice; a setting).
@@ -82,7 +90,7 @@ class GateSettings:
 
 @dataclass(frozen=True)
 class GateResult:
-    """Whether a move is allowed; ``reasons`` (Chinese) say why not, empty when allowed."""
+    """Whether a move is allowed; ``reasons`` (in the reader's language) say why not, empty when allowed."""
 
     allowed: bool
     reasons: list[str] = field(default_factory=list)
@@ -95,7 +103,7 @@ def next_stage(stage: Stage) -> Stage | None:
 
 
 def _pct(value: Fraction) -> str:
-    return f"{float(value) * 100:.1f}%"
+    return percent(value, 1)
 
 
 def check_plan_approval(facts: GateFacts, today: date) -> GateResult:
@@ -105,11 +113,11 @@ def check_plan_approval(facts: GateFacts, today: date) -> GateResult:
     """
     reasons = []
     if facts.plan_notice_ends is None:
-        reasons.append("方案尚未公示，公示期满后才能批准。")
+        reasons.append(_("方案尚未公示，公示期满后才能批准。"))
     elif today <= facts.plan_notice_ends:
-        reasons.append(f"方案公示期到 {facts.plan_notice_ends:%Y-%m-%d} 结束，期满后才能批准。")
+        reasons.append(_("方案公示期到 %(date)s 结束，期满后才能批准。", date=facts.plan_notice_ends.isoformat()))
     if facts.open_objections:
-        reasons.append(f"还有 {facts.open_objections} 条异议未答复。")
+        reasons.append(_("还有 %(n)d 条异议未答复。", n=facts.open_objections))
     return GateResult(not reasons, reasons)
 
 
@@ -121,28 +129,28 @@ def check_transition(current: Stage, target: Stage, facts: GateFacts, settings: 
     """
     if target != next_stage(current):
         if target == current:
-            return GateResult(False, [f"项目已处于“{current.label}”阶段。"])
-        return GateResult(False, [f"不能从“{current.label}”直接转到“{target.label}”，只能进入下一阶段。"])
+            return GateResult(False, [_("项目已处于“%(stage)s”阶段。", stage=current.label)])
+        return GateResult(False, [_("不能从“%(current)s”直接转到“%(target)s”，只能进入下一阶段。",
+                                    current=current.label, target=target.label)])
 
     reasons: list[str] = []
     if current is Stage.WISH_SOLICITATION:
         need = settings.wish_consent_rate
         if facts.households == 0:
-            reasons.append("户籍名册为空，无法计算同意率。")
+            reasons.append(_("户籍名册为空，无法计算同意率。"))
         else:
             rate = Fraction(facts.consenting, facts.households)
             if rate < need:
-                reasons.append(
-                    f"同意改造的户数为 {facts.consenting}/{facts.households}（{_pct(rate)}），"
-                    f"未达到 {_pct(need)} 的要求。"
-                )
+                reasons.append(_(
+                    "同意改造的户数为 %(consenting)d/%(households)d（%(rate)s），未达到 %(need)s 的要求。",
+                    consenting=facts.consenting, households=facts.households, rate=_pct(rate), need=_pct(need)))
     elif current is Stage.CONSULTATION:
         if facts.adopted_items == 0:
-            reasons.append("还没有表决通过的改造项目：需至少一次已结束的表决通过至少一项内容。")
+            reasons.append(_("还没有表决通过的改造项目：需至少一次已结束的表决通过至少一项内容。"))
     elif current is Stage.PLANNING:
         if not facts.plan_approved:
-            reasons.append("改造方案尚未批准（需公示期满且异议全部答复后批准）。")
+            reasons.append(_("改造方案尚未批准（需公示期满且异议全部答复后批准）。"))
     elif current is Stage.CONSTRUCTION:
         if not facts.acceptance_passed:
-            reasons.append("尚未通过竣工验收。")
+            reasons.append(_("尚未通过竣工验收。"))
     return GateResult(not reasons, reasons)

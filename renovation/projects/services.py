@@ -3,6 +3,7 @@
 from fractions import Fraction
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from renovation.accounts.models import User
@@ -81,14 +82,14 @@ def check_move(project: Project, target: Stage) -> GateResult:
 def move_stage(project: Project, target: Stage, user: User, reason: str | None = None) -> StageTransition:
     """Move ``project`` to ``target`` after checking permission and the gate; writes history and audit.
 
-    Raises PermissionDenied if ``user`` may not edit the project; DomainError (Chinese reasons) if the
-    gate refuses.
+    Raises PermissionDenied if ``user`` may not edit the project; DomainError (reasons in the reader's
+    language) if the gate refuses.
     """
     if not can_edit_project(user, project):
-        raise PermissionDenied("只有本项目的专班成员或管理员可以推进阶段。")
+        raise PermissionDenied(_("只有本项目的专班成员或管理员可以推进阶段。"))
     result = check_move(project, target)
     if not result.allowed:
-        raise DomainError("不能进入下一阶段：" + " ".join(result.reasons))
+        raise DomainError(_("不能进入下一阶段：%(reasons)s", reasons=" ".join(result.reasons)))
     before = project.stage
     project.stage = target
     transition = StageTransition(project_id=project.id, from_stage=before, to_stage=target, user_id=user.id,

@@ -1,6 +1,10 @@
 """Project pages: the compound's overview (stage, figures, progress) and the stage move."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
+from flask_babel.speaklater import LazyString
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from wtforms import SelectField, TextAreaField
@@ -12,7 +16,7 @@ from renovation.org.models import Building, Household, HouseholdStatus
 from renovation.projects import services
 from renovation.projects.access import can_edit_project, can_view_project
 from renovation.projects.models import Project, ProjectItem, ProjectItemStatus
-from renovation.projects.rules import STAGE_ORDER, Stage, next_stage
+from renovation.projects.rules import STAGE_LABELS, STAGE_ORDER, Stage, next_stage
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -32,9 +36,9 @@ def load_project(project_id: int, *, edit: bool = False) -> Project:
 class StageMoveForm(ZhForm):
     """Move the project to the next stage, with a reason for the history."""
 
-    target = SelectField("进入阶段", choices=[(s.value, s.label) for s in STAGE_ORDER],
-                         validators=[DataRequired("请选择阶段。")])
-    reason = TextAreaField("说明", validators=[Length(max=500, message="说明不能超过500字。")])
+    target = SelectField(_l("进入阶段"), choices=[(s.value, STAGE_LABELS[s]) for s in STAGE_ORDER],
+                         validators=[DataRequired(_l("请选择阶段。"))])
+    reason = TextAreaField(LazyString(lambda: pgettext("stage move", "说明")), validators=[Length(max=500, message=_l("说明不能超过500字。"))])
 
 
 def compound_figures(project: Project) -> dict:
@@ -80,9 +84,9 @@ def move_stage(project_id: int):
     project = load_project(project_id, edit=True)
     form = StageMoveForm()
     if not form.validate_on_submit():
-        flash("提交的内容有误，请重试。", "danger")
+        flash(_("提交的内容有误，请重试。"), "danger")
         return redirect(url_for("projects.show", project_id=project.id))
     services.move_stage(project, Stage(form.target.data), current_user, form.reason.data)
     db.session.commit()
-    flash(f"项目已进入“{project.stage.label}”阶段。", "success")
+    flash(_("项目已进入“%(stage)s”阶段。", stage=project.stage.label), "success")
     return redirect(url_for("projects.show", project_id=project.id))
