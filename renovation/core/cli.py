@@ -54,7 +54,8 @@ def init_app(app: Flask) -> None:
     @translate.command("check")
     @click.argument("names", nargs=-1)
     def translate_check(names):
-        """List the messages with no English yet; exit status 1 if there is any."""
+        """List the messages with no English yet, and those two catalogues translate differently; exit
+        status 1 if there is any."""
         from renovation.core.i18n import untranslated
 
         total = 0
@@ -64,7 +65,12 @@ def init_app(app: Flask) -> None:
             for msgid in missing:
                 click.echo(f"{name}: {msgid}")
         click.echo(f"{total} messages without English")
-        raise SystemExit(1 if total else 0)
+        from renovation.core.i18n import conflicts
+
+        clashes = conflicts()
+        for (context, msgid), found in clashes.items():
+            click.echo(f"translated differently: {msgid!r} (context {context}): {found}")
+        raise SystemExit(1 if total or clashes else 0)
 
     @app.cli.group("catalogue")
     def catalogue():

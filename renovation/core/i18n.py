@@ -271,6 +271,21 @@ def untranslated(name: str) -> list[str]:
     return missing
 
 
+def conflicts() -> dict[tuple[str | None, str], dict[str, str]]:
+    """Messages (context, msgid) translated differently by two catalogues: {(ctx, msgid): {catalogue:
+    English}}. Flask-Babel merges the catalogues into one table, so only one English can show everywhere;
+    a word that means different things in two places needs a context (``pgettext``)."""
+    seen: dict[tuple[str | None, str], dict[str, str]] = {}
+    for name in CATALOGUES:
+        for message in read_catalogue(name):
+            if not message.id or not message.string:
+                continue
+            msgid = message.id if isinstance(message.id, str) else message.id[0]
+            string = message.string if isinstance(message.string, str) else message.string[0]
+            seen.setdefault((message.context, msgid), {})[name] = string
+    return {key: found for key, found in seen.items() if len(set(found.values())) > 1}
+
+
 def update_catalogue(name: str) -> int:
     """Re-extract catalogue ``name`` into its .po: new messages come in untranslated, translations of
     messages still in the sources are kept, messages gone from the sources are dropped. Returns the
