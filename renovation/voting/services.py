@@ -9,13 +9,13 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from renovation.accounts.models import User
 from renovation.core import audit
-from renovation.core.db import utcnow
+from renovation.core.db import lock_row, utcnow
 from renovation.core.errors import DomainError, PermissionDenied
 from renovation.core.i18n import DEFAULT_LOCALE, current_language
 from renovation.extensions import db
@@ -232,15 +232,10 @@ def check_vote_allowed(user: User, ballot: Ballot, household: Household, channel
 
 
 def _lock_ballot(ballot: Ballot) -> None:
-    """Serialise the votes of one ballot until commit. PostgreSQL: SELECT ... FOR UPDATE on the ballot row.
-    SQLite ignores FOR UPDATE, and a transaction that read before writing fails at once with 'database is
-    locked' when another writer got in between; a no-op UPDATE takes the write lock first (waiting up to
-    the busy timeout), so every later read in the transaction sees the latest committed votes."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(update(Ballot).where(Ballot.id == ballot.id).values(id=Ballot.id)
-                           .execution_options(synchronize_session=False))
-    db.session.execute(select(Ballot).where(Ballot.id == ballot.id).with_for_update()
-                       .execution_options(populate_existing=True))
+    """Serialise the votes of one ballot until commit (core.db.lock_row: FOR UPDATE on PostgreSQL, the write
+    lock taken first on SQLite), then re-read the ballot so a close that got in first is seen."""
+    lock_row(db.session, Ballot, ballot.id)
+    db.session.refresh(ballot)
 
 
 def cast_vote(user: User, ballot: Ballot, household: Household, choices: dict[int, Choice], *,
