@@ -202,3 +202,24 @@ def test_placeholders_survive_translation():
             wanted = set(re.findall(r"%\(\w+\)[sdf]", ids[0]))
             for s in strings:
                 assert set(re.findall(r"%\(\w+\)[sdf]", s)) == wanted, (name, m.id, s)
+
+
+def test_field_errors_are_tied_to_their_field(client, world, login):
+    # Issue 9: errors announced next to the field: the input is aria-invalid and described by the
+    # error's element (role=alert), which sits right after it; no dangling reference without an error.
+    import re
+
+    login("squad_a")
+    url = f"/construction/projects/{world['project_a'].id}/logs/new"
+    html = client.get(url).get_data(as_text=True)
+    tag = re.search(r'<input[^>]*name="log_date"[^>]*>', html).group(0)
+    assert "aria-describedby" not in tag and "aria-invalid" not in tag
+    from tests.factories import csrf_from
+
+    resp = client.post(url, data={"csrf_token": csrf_from(html), "log_date": "1900-01-01", "weather": "晴",
+                                  "workforce": "abc", "work_done": "x"})
+    html = resp.get_data(as_text=True)
+    tag = re.search(r'<input[^>]*name="log_date"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in tag and 'aria-describedby="log_date-err"' in tag
+    assert re.search(r'id="log_date-err" class="invalid-feedback d-block" role="alert">日期不合理', html)
+    assert html.count('id="log_date-err"') == 1
