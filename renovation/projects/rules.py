@@ -13,6 +13,8 @@ planning               construction           plan approved, which needs its pub
                                               (方案公示, default 7 days) ended and every objection answered
 construction           aftercare              completion acceptance (竣工验收) recorded as passed
 =====================  =====================  =============================================================
+
+From aftercare the project is closed (结项, ``Project.closed_at``): see :func:`check_close`.
 """
 
 import enum
@@ -153,4 +155,65 @@ def check_transition(current: Stage, target: Stage, facts: GateFacts, settings: 
     elif current is Stage.CONSTRUCTION:
         if not facts.acceptance_passed:
             reasons.append(_("尚未通过竣工验收。"))
+    return GateResult(not reasons, reasons)
+
+
+@dataclass(frozen=True)
+class CloseFacts:
+    """Plain facts about a project that the close (结项) check looks at.
+
+    stage: the current stage; already_closed: ``closed_at`` is set; acceptance_passed: a completion
+    acceptance (竣工验收) passed; handovers_planned: Handover lines not yet handed over (待移交);
+    open_problems: problem reports not verified (已核验); survey_exists / survey_closed: the satisfaction
+    survey (满意度测评) exists / has ended; survey_gate_passed: None when the survey is only a report figure
+    (or missing), else whether it met its thresholds (aftercare.services.closure_check);
+    survey_gate_reasons: why not, in the reader's language.
+    """
+
+    stage: Stage
+    already_closed: bool = False
+    acceptance_passed: bool = False
+    handovers_planned: int = 0
+    open_problems: int = 0
+    survey_exists: bool = False
+    survey_closed: bool = False
+    survey_gate_passed: bool | None = None
+    survey_gate_reasons: tuple[str, ...] = ()
+
+
+def check_close(facts: CloseFacts) -> GateResult:
+    """May the project be closed (结项)? Returns a GateResult, never raises.
+
+    The rule (local practice, not national law; domain.md stage 5, 改造后管理): a project closes from
+    aftercare once the works are settled and residents have judged them:
+
+    - it is in the aftercare stage (改造后管理) and not closed already (these two alone are reported
+      when they fail: the other conditions mean nothing before aftercare or after closing);
+    - completion acceptance (竣工验收) passed;
+    - every asset handover line is signed (已移交); a project with no handover lines at all may close,
+      since some projects hand nothing over to utilities or operators;
+    - no problem report is still open (every one verified, 已核验);
+    - the satisfaction survey (满意度测评) exists and has ended: mature practice evaluates satisfaction
+      before closing; when the survey is set as a closing gate (作为结项条件) it must also meet its
+      thresholds (mean score, response rate: settings of the survey).
+    """
+    if facts.already_closed:
+        return GateResult(False, [_("项目已经结项。")])
+    if facts.stage is not Stage.AFTERCARE:
+        return GateResult(False, [_("项目处于“%(stage)s”阶段，进入“%(aftercare)s”阶段后才能结项。",
+                                    stage=facts.stage.label, aftercare=Stage.AFTERCARE.label)])
+    reasons: list[str] = []
+    if not facts.acceptance_passed:
+        reasons.append(_("尚未通过竣工验收。"))
+    if facts.handovers_planned:
+        reasons.append(_("还有 %(n)d 项资产尚未完成移交签字。", n=facts.handovers_planned))
+    if facts.open_problems:
+        reasons.append(_("还有 %(n)d 个问题尚未整改核验。", n=facts.open_problems))
+    if not facts.survey_exists:
+        reasons.append(_("尚未开展满意度测评：结项前须完成居民满意度测评。"))
+    elif not facts.survey_closed:
+        reasons.append(_("满意度测评尚未结束。"))
+    if facts.survey_gate_passed is False:
+        reasons.append(_("满意度测评未达到结项要求：%(reasons)s",
+                         reasons=" ".join(facts.survey_gate_reasons)))
     return GateResult(not reasons, reasons)

@@ -1,4 +1,5 @@
-"""Write-side operations on projects: the one place a stage moves. Flushes, never commits."""
+"""Write-side operations on projects: the one place a stage moves, and where a project is closed (结项)
+or reopened. Flushes, never commits."""
 
 from fractions import Fraction
 
@@ -6,15 +7,24 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from renovation.accounts.models import User
+from renovation.accounts.models import Role, User
 from renovation.core import audit
+from renovation.core.db import lock_row, utcnow
 from renovation.core.errors import DomainError, PermissionDenied
 from renovation.core.timeutil import local_today
 from renovation.extensions import db
 from renovation.org.models import Household, HouseholdStatus
 from renovation.projects.access import can_edit_project
 from renovation.projects.models import Project, ProjectItem, ProjectItemStatus, StageTransition
-from renovation.projects.rules import GateFacts, GateResult, GateSettings, Stage, check_transition
+from renovation.projects.rules import (
+    CloseFacts,
+    GateFacts,
+    GateResult,
+    GateSettings,
+    Stage,
+    check_transition,
+)
+from renovation.projects.rules import check_close as close_rule
 
 
 def gate_settings() -> GateSettings:
@@ -31,9 +41,17 @@ def household_count(compound_id: int) -> int:
     ) or 0
 
 
+def acceptance_passed(project: Project) -> bool:
+    """True when a completion acceptance (竣工验收) of ``project`` is recorded as passed."""
+    from renovation.construction.models import Acceptance
+
+    return (db.session.scalar(
+        select(func.count(Acceptance.id)).where(Acceptance.project_id == project.id, Acceptance.passed.is_(True))
+    ) or 0) > 0
+
+
 def gate_facts(project: Project) -> GateFacts:
     """Collect the plain facts the stage gates need for ``project`` (a handful of COUNT queries)."""
-    from renovation.construction.models import Acceptance
     from renovation.planning.models import Objection, Plan, PlanStatus
     from renovation.wishes.models import WishResponse, WishSurvey
 
@@ -60,9 +78,6 @@ def gate_facts(project: Project) -> GateFacts:
         open_objections = db.session.scalar(
             select(func.count(Objection.id)).where(Objection.plan_id == plan.id, Objection.answer.is_(None))
         ) or 0
-    accepted = db.session.scalar(
-        select(func.count(Acceptance.id)).where(Acceptance.project_id == project.id, Acceptance.passed.is_(True))
-    ) or 0
     return GateFacts(
         households=household_count(project.compound_id),
         consenting=consenting,
@@ -70,7 +85,7 @@ def gate_facts(project: Project) -> GateFacts:
         plan_approved=plan is not None and plan.status is PlanStatus.APPROVED,
         plan_notice_ends=notice_ends,
         open_objections=open_objections,
-        acceptance_passed=accepted > 0,
+        acceptance_passed=acceptance_passed(project),
     )
 
 
@@ -99,3 +114,92 @@ def move_stage(project: Project, target: Stage, user: User, reason: str | None =
                  project_id=project.id)
     db.session.flush()
     return transition
+
+
+# --- closing (结项) -------------------------------------------------------------------------------------
+
+def close_facts(project: Project) -> CloseFacts:
+    """Collect the plain facts the close check (rules.check_close) needs for ``project``: acceptance,
+    handover lines not handed over, problem reports not verified, the satisfaction survey and its gate."""
+    from renovation.aftercare.models import Handover, HandoverStatus, SatisfactionMode
+    from renovation.aftercare.services import closure_check, survey_of
+    from renovation.construction.models import ProblemReport, ProblemStatus
+
+    planned = db.session.scalar(
+        select(func.count(Handover.id)).where(Handover.project_id == project.id,
+                                              Handover.status != HandoverStatus.HANDED)
+    ) or 0
+    open_problems = db.session.scalar(
+        select(func.count(ProblemReport.id)).where(ProblemReport.project_id == project.id,
+                                                   ProblemReport.status != ProblemStatus.VERIFIED)
+    ) or 0
+    survey = survey_of(project)
+    gate = closure_check(project) if survey is not None and survey.mode is SatisfactionMode.GATE else None
+    return CloseFacts(
+        stage=project.stage,
+        already_closed=project.closed_at is not None,
+        acceptance_passed=acceptance_passed(project),
+        handovers_planned=planned,
+        open_problems=open_problems,
+        survey_exists=survey is not None,
+        survey_closed=survey is not None and not survey.is_open,
+        survey_gate_passed=None if gate is None else gate.passed,
+        survey_gate_reasons=tuple(gate.reasons) if gate is not None else (),
+    )
+
+
+def check_close(project: Project) -> GateResult:
+    """What the close rule (rules.check_close) says today about closing ``project`` (no change made)."""
+    return close_rule(close_facts(project))
+
+
+def _lock_project(project: Project) -> None:
+    """Serialise writers on the project row until commit (core.db.lock_row), then re-read it so a close or
+    reopen that got in first (a double click, two squad members) is seen."""
+    lock_row(db.session, Project, project.id)
+    db.session.refresh(project)
+
+
+def close_project(project: Project, user: User, note: str | None = None) -> Project:
+    """Close ``project`` (结项): sets ``closed_at`` (now, UTC), from which the roster retention period runs
+    (ROSTER_RETENTION_DAYS, ``flask privacy purge-rosters``); writes the audit row 'project.close'.
+
+    Raises PermissionDenied unless ``user`` is on the project's squad or an administrator; DomainError
+    (reasons in the reader's language) when rules.check_close refuses, a second close included.
+    """
+    if not can_edit_project(user, project):
+        raise PermissionDenied(_("只有本项目的专班成员或管理员可以结项。"))
+    _lock_project(project)
+    result = check_close(project)
+    if not result.allowed:
+        raise DomainError(_("暂不能结项：%(reasons)s", reasons=" ".join(result.reasons)))
+    project.closed_at = utcnow()
+    after = {"closed_at": project.closed_at.isoformat()}
+    if note and note.strip():
+        after["note"] = note.strip()
+    audit.record(user, "project.close", project, before={"closed_at": None}, after=after, project_id=project.id)
+    db.session.flush()
+    return project
+
+
+def reopen_project(project: Project, user: User, reason: str) -> Project:
+    """Reopen a closed project (to undo a close made by mistake): clears ``closed_at``, which also stops
+    the roster retention clock (a later close starts it again); audit row 'project.reopen' with the reason.
+
+    Rosters already anonymised by the retention purge stay anonymised. Raises PermissionDenied unless
+    ``user`` is an administrator; DomainError when the reason is empty or the project is not closed.
+    """
+    if not (user.is_authenticated and user.role is Role.ADMIN):
+        raise PermissionDenied(_("只有管理员可以撤销结项。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("请填写撤销结项的原因。"))
+    _lock_project(project)
+    if project.closed_at is None:
+        raise DomainError(_("项目尚未结项。"))
+    before = {"closed_at": project.closed_at.isoformat()}
+    project.closed_at = None
+    audit.record(user, "project.reopen", project, before=before, after={"closed_at": None, "reason": reason},
+                 project_id=project.id)
+    db.session.flush()
+    return project
