@@ -93,7 +93,8 @@ def test_unknown_language_means_chinese(client, world, code):
     assert "lang=zh_CN" in resp.headers["Set-Cookie"]
 
 
-@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/x", "/\\evil.example"])
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/x", "/\\evil.example",
+                                    "/\r\nSet-Cookie:x=1", "/\nX"])
 def test_switching_never_redirects_off_site(client, target):
     resp = client.get("/language/en", query_string={"next": target})
     assert resp.headers["Location"] == "/"

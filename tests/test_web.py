@@ -49,6 +49,7 @@ def test_login_without_csrf_token_is_refused(client, world):
 @pytest.mark.parametrize("target,safe", [
     ("/projects/1", True), ("//evil.example", False), ("/\\evil.example", False),
     ("https://evil.example/", False), ("", False), (None, False), ("/ok?next=//x", True),
+    ("/\r\nSet-Cookie:x=1", False), ("/a\nb", False), ("/a\x7fb", False),
 ])
 def test_safe_next(target, safe):
     assert is_safe_next(target) is safe
@@ -134,3 +135,17 @@ def test_a_png_named_jpg_downloads_as_png(client, world, login, app):
     # 外墙照片(1).png, percent-encoded as UTF-8 (RFC 5987).
     assert resp.mimetype == "image/png"
     assert "filename*=UTF-8''%E5%A4%96%E5%A2%99%E7%85%A7%E7%89%87%281%29.png" in resp.headers["Content-Disposition"]
+
+
+@pytest.mark.parametrize("user,link,text", [
+    ("admin", 'href="/admin/"', "系统管理"), ("leader_a", 'href="/admin/audit"', "审计日志"),
+    ("resident_a", None, None), ("squad_a", None, None),
+])
+def test_top_bar_leads_admins_and_leaders_to_their_pages(client, world, login, user, link, text):
+    login(user)
+    page = client.get("/privacy").get_data(as_text=True)
+    nav = page.split("<main", 1)[0]
+    if link:
+        assert link in nav and text in nav
+    else:
+        assert 'href="/admin/' not in nav

@@ -39,8 +39,11 @@ def unauthorized():
 
 
 def is_safe_next(target: str | None) -> bool:
-    """True for a same-site path like '/projects/1'; False for '//host', '/\\host', absolute URLs."""
+    """True for a same-site path like '/projects/1'; False for '//host', '/\\host', absolute URLs, and any
+    control character (a CR/LF would end up in the Location header)."""
     if not target or not target.startswith("/") or target.startswith("//") or target.startswith("/\\"):
+        return False
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc and "\\" not in target

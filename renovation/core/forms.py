@@ -54,13 +54,15 @@ class ZhForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         """WTForms' validation, then every date within :func:`date_bounds` (an error next to the field,
         in the reader's language, for a date like 1900-01-01 or 3026-01-01)."""
+        from renovation.core.i18n import format_date
+
         ok = super().validate(extra_validators)
         earliest, latest = date_bounds()
         for field in self._date_fields():
             value = field.data.date() if isinstance(field.data, datetime) else field.data
             if isinstance(value, date) and not earliest <= value <= latest:
                 field.errors = [*field.errors, _("日期不合理：请填写 %(earliest)s 至 %(latest)s 之间的日期。",
-                                                 earliest=earliest.isoformat(), latest=latest.isoformat())]
+                                                 earliest=format_date(earliest), latest=format_date(latest))]
                 ok = False
         return ok
 

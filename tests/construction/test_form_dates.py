@@ -32,7 +32,7 @@ def test_site_log_dated_long_ago_is_refused(client, site, login, typed):
     html = resp.get_data(as_text=True)
     earliest, latest = date_bounds()
     assert resp.status_code == 400
-    assert f"日期不合理：请填写 {earliest.isoformat()} 至 {latest.isoformat()} 之间的日期。" in html
+    assert f"日期不合理：请填写 2000年1月1日 至 {latest.year}年12月31日 之间的日期。" in html
     assert db.session.scalar(select(func.count(SiteLog.id))) == 0
 
 
@@ -54,4 +54,4 @@ def test_english_message(client, site, login):
     client.set_cookie("lang", "en")
     login("squad_a")
     html = _post_log(client, site["project_a"], "1900-01-01").get_data(as_text=True)
-    assert "between 2000-01-01 and" in html
+    assert f"Please enter a date between January 1, 2000 and December 31, {local_today().year + 20}." in html
