@@ -1,7 +1,5 @@
 """Forms of the administration pages."""
 
-from datetime import date
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
@@ -11,12 +9,10 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from renovation.core.forms import ZhForm
 
-#: Dates the audit filter accepts (the app started in 2020; nothing is dated after 2100).
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
-
 
 class AuditFilterForm(ZhForm):
-    """Filters of the audit log (GET, no CSRF token: it changes nothing)."""
+    """Filters of the audit log (GET, no CSRF token: it changes nothing). A date out of range (1900-01-01)
+    is refused by ZhForm, as on every form (core.forms.date_bounds)."""
 
     class Meta:
         csrf = False
@@ -30,13 +26,7 @@ class AuditFilterForm(ZhForm):
     until = DateField(_l("截止日期"), validators=[Optional()])
     page = IntegerField(_l("页码"), default=1, validators=[Optional(), NumberRange(1, 100000, _l("页码超出范围。"))])
 
-    def validate_since(self, field):
-        if field.data and not FIRST_DAY <= field.data <= LAST_DAY:
-            raise ValidationError(_("日期超出范围（2000年至2100年）。"))
-
     def validate_until(self, field):
-        if field.data and not FIRST_DAY <= field.data <= LAST_DAY:
-            raise ValidationError(_("日期超出范围（2000年至2100年）。"))
         if field.data and self.since.data and field.data < self.since.data:
             raise ValidationError(_("截止日期不能早于起始日期。"))
 

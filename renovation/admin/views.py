@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
@@ -37,7 +38,47 @@ ACTION_LABELS = {
     "wish.answer": _l("填写意愿"), "wish.change": _l("修改意愿"), "personal_data.view": _l("查看完整个人信息"),
     "personal_data.export": _l("导出个人信息"), "personal_data.erase": _l("匿名处理个人信息"),
     "personal_data.retention_purge": _l("名册到期匿名"),
+    "project.close": _l("项目结项"), "project.reopen": _l("重新开启已结项目"),
+    "household.add": _l("登记住户"), "household.update": _l("更正住户信息"), "household.move_out": _l("住户迁出"),
+    "household.reinstate": _l("住户恢复在册"), "household.import": _l("导入新增住户"),
+    "household.import_update": _l("导入更正住户"), "roster.import": _l("花名册导入"),
+    "progress.accepted": _l("条目验收完成"), "problem.report": _l("上报问题"), "problem.assign": _l("交办整改"),
+    "problem.rectify": _l("提交整改"), "problem.verify": _l("核验整改"), "problem.reopen": _l("问题重新打开"),
+    "site_log.add": _l("填写施工日志"), "inspection.record": _l("记录质量检查"),
+    "party.branch": _l("成立临时党支部"), "party.member": _l("添加支部成员"), "party.post": _l("设立先锋岗"),
+    "party.tag": _l("添加活动标签"), "task.add": _l("登记督办事项"), "task.done": _l("督办事项办结"),
+    "party.activity": _l("登记党员活动"), "ballot.publish": _l("表决结果公示"),
+    "ballot.objection": _l("对表决结果提出异议"), "ballot.objection_answer": _l("答复表决异议"),
+    "facility.update": _l("更新设施"), "handover.add": _l("添加移交事项"),
+    "handover.sign": _l("签署资产移交"), "handover.document": _l("上传移交资料"), "property.contract": _l("登记物业合同"),
+    "repair.target": _l("设定报修时限"), "repair.file": _l("提交报修"), "repair.accept": _l("受理报修"),
+    "repair.done": _l("报修办结"), "activity.add": _l("登记社区活动"), "satisfaction.open": _l("开始满意度测评"),
+    "satisfaction.close": _l("结束满意度测评"), "satisfaction.answer": _l("填写满意度评价"),
 }
+
+
+def object_type_labels() -> dict[str, str]:
+    """The object types audit rows store (the model's class name, core.audit.record) in the reader's
+    language: every type the areas record; the page shows any other as stored."""
+    return {
+        "Owner": pgettext("audit object", "业主"), "Project": pgettext("audit object", "项目"),
+        "Household": pgettext("audit object", "房屋"), "Plan": pgettext("audit object", "改造方案"),
+        "ProjectItem": pgettext("audit object", "改造条目"), "Contractor": pgettext("audit object", "参建单位"),
+        "Milestone": pgettext("audit object", "工期节点"), "Objection": pgettext("audit object", "方案异议"),
+        "ProblemReport": pgettext("audit object", "问题"), "Acceptance": pgettext("audit object", "竣工验收"),
+        "SiteLog": pgettext("audit object", "施工日志"), "Inspection": pgettext("audit object", "质量检查"),
+        "PartyBranch": pgettext("audit object", "临时党支部"), "PartyMember": pgettext("audit object", "支部成员"),
+        "VanguardPost": pgettext("audit object", "党员先锋岗"), "BranchTag": pgettext("audit object", "活动标签"),
+        "Meeting": pgettext("audit object", "会议"), "BranchTask": pgettext("audit object", "督办事项"),
+        "MemberActivity": pgettext("audit object", "党员活动"), "Ballot": pgettext("audit object", "表决"),
+        "Vote": pgettext("audit object", "投票"), "BallotObjection": pgettext("audit object", "表决异议"),
+        "Facility": pgettext("audit object", "设施"), "Handover": pgettext("audit object", "资产移交"),
+        "PropertyContract": pgettext("audit object", "物业服务合同"), "RepairCategory": pgettext("audit object", "报修类别"),
+        "RepairRequest": pgettext("audit object", "报修"), "CommunityActivity": pgettext("audit object", "社区活动"),
+        "SatisfactionSurvey": pgettext("audit object", "满意度测评"), "SatisfactionResponse": pgettext("audit object", "满意度评价"),
+        "WishSurvey": pgettext("audit object", "意愿征集"), "WishResponse": pgettext("audit object", "意愿"),
+        "User": pgettext("audit object", "账号"), "Compound": pgettext("audit object", "小区"),
+    }
 
 
 def _admin_only() -> None:
@@ -91,7 +132,7 @@ def audit_log():
             users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("admin/audit.html", form=form, rows=rows, pagination=pagination, users=users,
-                           projects=project_names, labels=ACTION_LABELS, args=args,
+                           projects=project_names, labels=ACTION_LABELS, object_types=object_type_labels(), args=args,
                            dumps=lambda d: json.dumps(d, ensure_ascii=False, sort_keys=True) if d else "")
 
 

@@ -169,7 +169,7 @@ def verdict(f: CompoundFacts, today: date) -> Verdict:
         elif gap > GREEN_GAP:
             ambers.append(text)
     if f.target_end_on is not None and today > f.target_end_on and f.stage is not Stage.AFTERCARE:
-        reds.append(_("已超过计划完工日期%(days)d天", days=(today - f.target_end_on).days))
+        reds.append(ngettext("已超过计划完工日期%(num)d天", "已超过计划完工日期%(num)d天", (today - f.target_end_on).days))
     overdue = ngettext("%(num)d个问题逾期未整改", "%(num)d个问题逾期未整改", f.overdue_problems)
     if f.overdue_problems >= OVERDUE_RED:
         reds.append(overdue)

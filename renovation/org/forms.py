@@ -55,16 +55,19 @@ class HouseholdEditForm(HouseholdForm):
 
 
 class MoveOutForm(ZhForm):
-    """Mark a dwelling moved out of the register, from a day, with the reason."""
+    """Mark a dwelling moved out of the register, from a day, with the reason. Its fields have their own
+    ids: the dwelling's page also holds the correction form, whose field 'reason' has the id 'reason'."""
 
-    on = DateField(_l("迁出日期"), validators=[InputRequired(_l("请填写迁出日期。"))])
-    reason = TextAreaField(_l("迁出原因"), validators=[DataRequired(_l("请填写迁出原因。")), Length(max=200, message=_l("原因不能超过200字。"))])
+    on = DateField(_l("迁出日期"), id="move_out_on", validators=[InputRequired(_l("请填写迁出日期。"))])
+    reason = TextAreaField(_l("迁出原因"), id="move_out_reason", validators=[
+        DataRequired(_l("请填写迁出原因。")), Length(max=200, message=_l("原因不能超过200字。"))])
 
 
 class ReinstateForm(ZhForm):
-    """Put a moved-out dwelling back on the register, with the reason."""
+    """Put a moved-out dwelling back on the register, with the reason (its own field id, as above)."""
 
-    reason = StringField(_l("恢复原因"), validators=[DataRequired(_l("请填写恢复原因。")), Length(max=200, message=_l("原因不能超过200字。"))])
+    reason = StringField(_l("恢复原因"), id="reinstate_reason", validators=[
+        DataRequired(_l("请填写恢复原因。")), Length(max=200, message=_l("原因不能超过200字。"))])
 
 
 class ImportForm(ZhForm):

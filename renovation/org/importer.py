@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from renovation.core.errors import DomainError
 from renovation.core.i18n import DEFAULT_LOCALE, current_language
@@ -279,8 +280,9 @@ def build_preview(table: Table, register: Register) -> Preview:
                 bad("room", _("没有楼层列，且无法从房号“%(room)s”推出楼层。", room=room))
         if floor is not None and building is not None and building.floors and floor > building.floors:
             bad("floor" if text("floor") else "room",
-                _("%(building)s只有 %(floors)d 层，%(room)s不可能在第 %(floor)d 层。", building=building.number,
-                  floors=building.floors, room=room or _("该房屋"), floor=floor))
+                ngettext("%(building)s只有 %(num)d 层，%(room)s不可能在第 %(floor)d 层。",
+                         "%(building)s只有 %(num)d 层，%(room)s不可能在第 %(floor)d 层。", building.floors,
+                         building=building.number, room=room or _("该房屋"), floor=floor))
         owner = text("owner")
         if not owner:
             bad("owner", _("缺少业主姓名。"))

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
@@ -355,8 +356,9 @@ def apply_import(user: User, project: Project, data: bytes, filename: str) -> im
         first = preview.problems[0] if preview.problems else None
         detail = _("第 %(line)d 行 %(column)s：%(message)s", line=first.line, column=first.column,
                    message=first.message) if first else _("文件中没有数据。")
-        raise DomainError(_("导入文件有 %(n)d 个问题，未导入任何数据。%(detail)s", n=len(preview.problems),
-                            detail=detail))
+        raise DomainError(ngettext("导入文件有 %(num)d 个问题，未导入任何数据。%(detail)s",
+                                   "导入文件有 %(num)d 个问题，未导入任何数据。%(detail)s", len(preview.problems),
+                                   detail=detail))
     by_id = {h.id: h for h in db.session.scalars(select(Household).options(
         joinedload(Household.owner), joinedload(Household.building), joinedload(Household.entrance))
         .where(Household.compound_id == project.compound_id))}

@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from renovation.accounts.privacy import record_full_view
 from renovation.core.forms import ZhForm
-from renovation.core.i18n import DEFAULT_LOCALE, current_language
 from renovation.core.timeutil import local_today
 from renovation.extensions import db
 from renovation.org import rules, services
@@ -47,12 +46,6 @@ def _entrance_choices(project) -> list[tuple[int, str]]:
         select(Entrance, Building).join(Building, Entrance.building_id == Building.id)
         .where(Building.compound_id == project.compound_id).order_by(Building.sort_order, Building.id,
                                                                      Entrance.sort_order, Entrance.id))]
-
-
-def _form_errors(form) -> str:
-    """A form's errors as one flash line: '请填写迁出日期；请填写迁出原因' (English: '...; ...')."""
-    errors = [str(e).rstrip("。.") for errs in form.errors.values() for e in errs]
-    return ("；" if current_language() == DEFAULT_LOCALE else "; ").join(errors)
 
 
 def _import_folder() -> Path:
@@ -114,14 +107,7 @@ def edit_household(project_id: int, household_id: int):
     """A squad member corrects a dwelling (reason required); the page shows its history."""
     project = _load_roster_project(project_id, edit=True)
     household = _load_household(project, household_id)
-    owner = household.owner
-    form = HouseholdEditForm(data=None if request.method == "POST" else {
-        "entrance_id": household.entrance_id, "floor": household.floor, "room": household.room,
-        "area": household.area, "owner_name": owner.name if owner else "", "co_owner_names": household.co_owner_names,
-        "owner_type": owner.owner_type.value if owner else OwnerType.PRIVATE.value,
-        "voter_name": household.voter_name, "phone": owner.phone if owner else "",
-        "id_number": owner.id_number if owner else ""})
-    form.entrance_id.choices = _entrance_choices(project)
+    form = _household_edit_form(project, household, bound=request.method == "POST")
     if form.validate_on_submit():
         services.update_household(
             current_user, project, household, entrance_id=form.entrance_id.data, floor=form.floor.data,
@@ -132,15 +118,35 @@ def edit_household(project_id: int, household_id: int):
         db.session.commit()
         flash(_("已更正 %(label)s，原记录已保存在历史中。", label=household.label), "success")
         return redirect(url_for("org.edit_household", project_id=project.id, household_id=household.id))
+    return _household_page(project, household, form, status=400 if form.errors else 200)
+
+
+def _household_edit_form(project, household: Household, *, bound: bool) -> HouseholdEditForm:
+    """The correction form: the posted data when ``bound``, else the dwelling as registered."""
+    owner = household.owner
+    form = HouseholdEditForm() if bound else HouseholdEditForm(formdata=None, data={
+        "entrance_id": household.entrance_id, "floor": household.floor, "room": household.room,
+        "area": household.area, "owner_name": owner.name if owner else "", "co_owner_names": household.co_owner_names,
+        "owner_type": owner.owner_type.value if owner else OwnerType.PRIVATE.value,
+        "voter_name": household.voter_name, "phone": owner.phone if owner else "",
+        "id_number": owner.id_number if owner else ""})
+    form.entrance_id.choices = _entrance_choices(project)
+    return form
+
+
+def _household_page(project, household: Household, form, *, move_form=None, reinstate_form=None, status=200):
+    """A dwelling's page: the correction form, move out / reinstate, history. A form that failed its
+    checks comes back as posted with each error next to its field (status 400)."""
     html = render_template("org/household_form.html", project=project, form=form, household=household,
                            history=services.household_history(household),
-                           move_form=MoveOutForm(formdata=None, on=local_today()), reinstate_form=ReinstateForm(formdata=None),
+                           move_form=move_form or MoveOutForm(formdata=None, on=local_today()),
+                           reinstate_form=reinstate_form or ReinstateForm(formdata=None),
                            HouseholdStatus=HouseholdStatus)
-    if owner is not None:  # the form shows the owner's phone and ID number in full (个人信息保护法)
-        record_full_view(current_user, owner, fields=["name", "phone", "id_number"], project_id=project.id,
-                         household_ids=[household.id])
+    if household.owner is not None:  # the form shows the owner's phone and ID number in full (个人信息保护法)
+        record_full_view(current_user, household.owner, fields=["name", "phone", "id_number"],
+                         project_id=project.id, household_ids=[household.id])
         db.session.commit()
-    return html, 400 if form.errors else 200
+    return html, status
 
 
 @bp.route("/project/<int:project_id>/households/<int:household_id>/move-out", methods=["POST"])
@@ -151,8 +157,8 @@ def move_out(project_id: int, household_id: int):
     household = _load_household(project, household_id)
     form = MoveOutForm()
     if not form.validate_on_submit():
-        flash(_form_errors(form), "danger")
-        return redirect(url_for("org.edit_household", project_id=project.id, household_id=household.id))
+        return _household_page(project, household, _household_edit_form(project, household, bound=False),
+                               move_form=form, status=400)
     services.move_out(current_user, project, household, reason=form.reason.data, on=form.on.data)
     db.session.commit()
     flash(_("%(label)s 已标记为迁出，不再计入表决和意愿征集。", label=household.label), "success")
@@ -167,8 +173,8 @@ def reinstate(project_id: int, household_id: int):
     household = _load_household(project, household_id)
     form = ReinstateForm()
     if not form.validate_on_submit():
-        flash(_form_errors(form), "danger")
-        return redirect(url_for("org.edit_household", project_id=project.id, household_id=household.id))
+        return _household_page(project, household, _household_edit_form(project, household, bound=False),
+                               reinstate_form=form, status=400)
     services.reinstate(current_user, project, household, reason=form.reason.data)
     db.session.commit()
     flash(_("%(label)s 已恢复到花名册。", label=household.label), "success")

@@ -7,9 +7,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from renovation.core.errors import DomainError
+from renovation.core.errors import DomainError, PermissionDenied
 from renovation.core.forms import refuse_on_form
-from renovation.core.i18n import DEFAULT_LOCALE, current_language
 from renovation.core.timeutil import local_today
 from renovation.extensions import db
 from renovation.party import rules, services
@@ -234,7 +233,9 @@ def _load_meeting(meeting_id: int):
     return meeting, branch, project
 
 
-def _meeting_page(meeting, branch, project, status=200, decision_form=None, done_form=None):
+def _meeting_page(meeting, branch, project, status=200, decision_form=None, done_form=None, done_task_id=None):
+    """The meeting page; ``done_form`` (with its errors) is the completion form of task ``done_task_id``
+    as posted, the other tasks' forms are blank."""
     form = decision_form or DecisionForm(formdata=None)
     form.owner_id.choices = _member_choices(branch)
     today = local_today()
@@ -242,7 +243,8 @@ def _meeting_page(meeting, branch, project, status=200, decision_form=None, done
                                     .options(selectinload(BranchTask.owner)).order_by(BranchTask.id)))
     return render_template(
         "party/meeting.html", project=project, branch=branch, meeting=meeting, tasks=tasks, form=form,
-        done_form=done_form or TaskDoneForm(formdata=None, done_on=today), today=today, rules=rules,
+        done_form=done_form or TaskDoneForm(formdata=None, done_on=today), done_task_id=done_task_id,
+        today=today, rules=rules,
         rate=rules.attendance_rate(meeting.attendees, meeting.expected),
         can_edit=can_edit_project(current_user, project)), status
 
@@ -288,23 +290,29 @@ def complete_task(task_id: int):
     if not can_edit_project(current_user, project):
         abort(403)
     form = TaskDoneForm()
+    back = (url_for("party.meeting", meeting_id=task.meeting_id)
+            if task.meeting_id and request.form.get("back") == "meeting" else url_for("party.branch", project_id=project.id))
     if form.validate_on_submit():
         try:
             services.complete_task(task, project, current_user, note=form.note.data, done_on=form.done_on.data,
                                    today=local_today())
         except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "danger")
+            if task.done_on is not None and not isinstance(err, PermissionDenied):  # done meanwhile
+                db.session.rollback()
+                flash(err.message, "danger")
+                return redirect(back)
+            # otherwise the refusal is about the date (later than today): next to the date field
+            refuse_on_form(err, form, _field_of(err, form, form.done_on))
         else:
             db.session.commit()
             flash(_("督办事项已办结。"), "success")
-    else:
-        sep = "；" if current_language() == DEFAULT_LOCALE else "; "
-        flash(sep.join(e.rstrip("。.") for errs in form.errors.values() for e in errs) or _("提交的内容有误。"),
-              "danger")
-    if task.meeting_id and request.form.get("back") == "meeting":
-        return redirect(url_for("party.meeting", meeting_id=task.meeting_id))
-    return redirect(url_for("party.branch", project_id=project.id))
+            return redirect(back)
+    if task.meeting_id:  # the meeting page again, as typed, each error next to its field
+        meeting, branch, project = _load_meeting(task.meeting_id)
+        return _meeting_page(meeting, branch, project, 400, done_form=form, done_task_id=task.id)
+    for message in [*form.form_errors, *(e for errs in form.errors.values() for e in errs)]:
+        flash(message, "danger")
+    return redirect(back)
 
 
 # --- members' activity log -----------------------------------------------------------------------------------

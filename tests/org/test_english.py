@@ -76,7 +76,7 @@ def test_import_problems_in_english_keep_the_files_chinese_headers(client, world
     assert ">Recognised column names</h2>" in page
     assert '<th scope="row" class="text-nowrap">Building</th><td class="small">楼栋号、楼栋' in page  # the aliases stay
     html = _upload(client, world, BAD_FILE).get_data(as_text=True)
-    assert "2 problem(s) found; nothing was imported." in html
+    assert "2 problems found; nothing was imported." in html
     assert ('<tr><td>2</td><td class="text-nowrap">楼号</td><td>This compound has no building “9号楼”.</td></tr>'
             in html)
     assert "The area is not a valid number (abc); enter square metres, e.g. 78.50." in html
@@ -95,7 +95,7 @@ def test_confirmed_import_flash_in_english(client, world, login):
     client.set_cookie("lang", "en")
     html = _upload(client, world, "楼号,单元,房号,面积,业主姓名\n1号楼,1单元,401,80,张三\n".encode()).get_data(as_text=True)
     assert "No problems found. On confirmation all rows (1) are written at once." in html
-    assert ">Confirm import</button>" in html and "<td>Add</td>" in html
+    assert ">Confirm import</button>" in html and "<td>New</td>" in html
     action = re.search(r'action="(/org/project/\d+/import/[^"]+)"', html).group(1)
     resp = client.post(action, data={"csrf_token": csrf_from(html)}, follow_redirects=True)
     assert "Import complete. Households added: 1; corrected: 0." in resp.get_data(as_text=True)

@@ -6,6 +6,7 @@ owner '测试A小区业主{b}-{e}-{r}' with phone 13800000000; squad_a is assign
 """
 
 import io
+import re
 
 from sqlalchemy import func, select
 
@@ -104,16 +105,55 @@ def test_edit_page_and_import_preview_views_are_logged(client, world, login):
     assert len(rows) == 2 and rows[1].after["count"] == 2 and len(rows[1].after["household_ids"]) == 1
 
 
-def test_joined_form_errors_have_no_full_stop_before_the_semicolon(client, world, login):
+def _field_error(html, field_id):
+    """The error written under the field ``field_id`` (None when there is none), after checking the field
+    is marked invalid and points at it."""
+    m = re.search(rf'<div id="{field_id}-err" class="invalid-feedback d-block" role="alert">(.*?)</div>', html, re.S)
+    if m is None:
+        return None
+    tag = re.search(rf'<(?:input|textarea|select)[^>]*id="{field_id}"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in tag and f'aria-describedby="{field_id}-err"' in tag
+    return m.group(1)
+
+
+def test_move_out_errors_are_next_to_their_fields_and_keep_what_was_typed(client, world, login):
     login("squad_a")
     pid = world["project_a"].id
     h = db.session.scalar(select(Household).where(Household.compound_id == world["compound_a"].id).limit(1))
     url = f"/org/project/{pid}/households/{h.id}"
     token = csrf_from(client.get(url).get_data(as_text=True))
-    resp = client.post(f"{url}/move-out", data={"csrf_token": token, "reason": "", "on": "abc"},
-                       follow_redirects=True)
+    resp = client.post(f"{url}/move-out", data={"csrf_token": token, "reason": "", "on": ""})
     html = resp.get_data(as_text=True)
-    # two messages (date, reason) joined once, without "。；"
-    assert "请填写迁出日期；请填写迁出原因" in html or "请填写迁出原因；请填写迁出日期" in html or (
-        "不是有效的日期值；请填写迁出原因" in html)
-    assert "。；" not in html
+    assert resp.status_code == 400
+    # each message under its own field, with its full stop; nothing joined at the top
+    assert _field_error(html, "move_out_on") == "请填写迁出日期。"
+    assert _field_error(html, "move_out_reason") == "请填写迁出原因。"
+    assert "；" not in html.split("<main", 1)[1].split("<form", 1)[0]
+    assert 'for="move_out_reason"' in html and html.count('id="reason"') == 1  # the correction form's own
+    # what was typed stays; a date out of range is refused next to the date
+    resp = client.post(f"{url}/move-out", data={"csrf_token": token, "reason": "已出售", "on": "1900-01-01"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and _field_error(html, "move_out_reason") is None
+    assert re.search(r'<textarea[^>]*id="move_out_reason"[^>]*>\s*已出售</textarea>', html)
+    assert 'value="1900-01-01"' in html and _field_error(html, "move_out_on").startswith("日期不合理")
+    # the correction form above is the dwelling as registered, without errors
+    assert f'value="{h.room}"' in html and _field_error(html, "room") is None
+    db.session.expire_all()
+    assert h.status.value == "active"
+    # English: the same, in English
+    client.set_cookie("lang", "en")
+    html = client.post(f"{url}/move-out", data={"csrf_token": token, "reason": "x", "on": ""}).get_data(as_text=True)
+    assert _field_error(html, "move_out_on") == "Enter the move-out date."
+
+
+def test_reinstate_error_is_next_to_its_field(client, world, login):
+    login("squad_a")
+    pid = world["project_a"].id
+    h = db.session.scalar(select(Household).where(Household.compound_id == world["compound_a"].id).limit(1))
+    url = f"/org/project/{pid}/households/{h.id}"
+    token = csrf_from(client.get(url).get_data(as_text=True))
+    assert client.post(f"{url}/move-out", data={"csrf_token": token, "reason": "已出售",
+                                                "on": "2020-10-01"}).status_code == 302
+    resp = client.post(f"{url}/reinstate", data={"csrf_token": token, "reason": " "})
+    assert resp.status_code == 400
+    assert _field_error(resp.get_data(as_text=True), "reinstate_reason") == "请填写恢复原因。"

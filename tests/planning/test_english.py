@@ -57,9 +57,9 @@ def test_plan_page_in_english_and_in_chinese(client, planning, login):
                  fund_residents="12000").status_code == 302
     html = _page(client, project)
     assert "<div>Central subsidy: CN¥200,000.00</div>" in html
-    assert ">Funding summary</h3>" in html and ">Total budget</th>" in html
-    assert "Investment per household (households: 12)" in html
-    assert '<td class="text-end" id="per-household">CN¥33,333.33</td>' in html  # 400,000 / 12
+    assert ">Funding summary</h3>" in html and "<dt>Total budget</dt>" in html
+    assert "<dt>Investment per household (12 households)</dt>" in html
+    assert '<dd id="per-household">CN¥33,333.33</dd>' in html  # 400,000 / 12
     main = html.split("<main", 1)[1]
     assert "改造方案" not in main.replace("测试A小区改造方案", "")
     client.delete_cookie("lang")

@@ -60,11 +60,11 @@ def test_squad_costs_items_and_page_shows_totals(client, planning, login):
     assert gas.budget == D("300000.00") and gas.unit == "米"
     html = client.get(f"/planning/projects/{project.id}").get_data(as_text=True)
     assert "¥250,000.00" in html                          # central: 200,000 + 50,000
-    assert '<td class="text-end" id="funded-total">¥342,000.00</td>' in html   # 250,000 + 80,000 + 12,000
-    assert '<td class="text-end" id="budget-total">¥400,000.00</td>' in html   # 300,000 + 100,000
+    assert '<dd id="funded-total">¥342,000.00</dd>' in html   # 250,000 + 80,000 + 12,000
+    assert '<dd id="budget-total">¥400,000.00</dd>' in html   # 300,000 + 100,000
     assert "¥58,000.00" in html                           # gap 400,000 - 342,000
     # 12 active households in compound A: 400,000 / 12 = 33,333.33
-    assert '<td class="text-end" id="per-household">¥33,333.33</td>' in html
+    assert '<dd id="per-household">¥33,333.33</dd>' in html
     assert db.session.scalar(select(func.count(AuditLog.id)).where(AuditLog.action == "plan.item_update")) == 2
 
 
@@ -121,7 +121,7 @@ def test_approval_refused_during_notice_and_with_open_objection_then_allowed(cli
     # notice started 2 days ago, 7 days: last day is today + 4
     resp = client.post(f"{url}/approve", data={"csrf_token": _token(client, url)}, follow_redirects=True)
     ends = today + timedelta(days=4)
-    assert f"方案公示期到 {ends:%Y-%m-%d} 结束，期满后才能批准。" in resp.get_data(as_text=True)
+    assert f"方案公示期到 {ends.year}年{ends.month}月{ends.day}日 结束，期满后才能批准。" in resp.get_data(as_text=True)
     assert "还有 1 条异议未答复。" in resp.get_data(as_text=True)
 
     # time passes: the notice is over, the objection still unanswered
