@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -261,8 +262,8 @@ def repair_targets():
     if form.validate_on_submit():
         services.set_repair_target(current_user, form.name.data, form.target_hours.data)
         db.session.commit()
-        flash(_("“%(name)s”的处理时限已设为 %(hours)d 小时。", name=form.name.data.strip(),
-                hours=form.target_hours.data), "success")
+        flash(ngettext("“%(name)s”的处理时限已设为 %(num)d 小时。", "“%(name)s”的处理时限已设为 %(num)d 小时。",
+                       form.target_hours.data, name=form.name.data.strip()), "success")
         return redirect(url_for("aftercare.repair_targets"))
     return render_template("aftercare/repair_targets.html", categories=services.repair_categories(),
                            defaults=rules.DEFAULT_REPAIR_TARGETS, form=form), _status(form)
@@ -295,7 +296,7 @@ def repairs(project_id: int):
 
 def _category_choice(name: str, hours: int) -> str:
     """A category offered to the resident with its target time (the name is data, shown as is)."""
-    return _("%(name)s（%(hours)d小时内处理）", name=name, hours=hours)
+    return ngettext("%(name)s（%(num)d小时内处理）", "%(name)s（%(num)d小时内处理）", hours, name=name)
 
 
 @bp.route("/projects/<int:project_id>/repairs/new", methods=["GET", "POST"])

@@ -14,7 +14,7 @@ class ProgressForm(ZhForm):
     """Progress of one item: percent (integer 0..100), status, note, optional photo."""
 
     percent = IntegerField(_l("完成进度（%）"), validators=[
-        InputRequired(_l("请填写进度。")), NumberRange(min=0, max=100, message=_l("进度须在0到100之间"))])
+        InputRequired(_l("请填写进度。")), NumberRange(min=0, max=100, message=_l("进度须在0到100之间。"))])
     status = SelectField(_l("状态"), choices=[(k.value, v) for k, v in PROGRESS_STATUS_LABELS.items()])
     note = TextAreaField(_l("说明"), validators=[Length(max=2000, message=_l("说明不能超过2000字。"))])
     photo = FileField(_l("现场照片（可选）"))

@@ -91,7 +91,7 @@ def progress_errors(percent: int | None, status: ProgressStatus,
     if current is ProgressStatus.ACCEPTED:
         return [_("该项目已通过验收，进度不能再修改。")]
     if percent is None or not 0 <= percent <= 100:
-        return [_("进度须在0到100之间")]
+        return [_("进度须在0到100之间。")]
     if status in (ProgressStatus.COMPLETED, ProgressStatus.ACCEPTED) and percent != 100:
         return [_("标记为已完工或已验收时，进度须为100%。")]
     if status is ProgressStatus.NOT_STARTED and percent != 0:

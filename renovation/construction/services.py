@@ -77,7 +77,7 @@ def post_progress(item: ProjectItem, user: User, percent: int, status: ProgressS
     """Record progress of an adopted item: percent (0..100), status, note, optional photo; sets the
     item's current progress_percent/progress_status.
 
-    Raises PermissionDenied (not squad/admin); DomainError ('进度须在0到100之间', item not adopted,
+    Raises PermissionDenied (not squad/admin); DomainError ('进度须在0到100之间。', item not adopted,
     project not in construction, photo not an image). Nothing is written when it raises.
     """
     project = item.project

@@ -7,6 +7,7 @@ import json
 import click
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -549,5 +550,5 @@ def apply_import(project_id: int):
         flash(err.message, "danger")
         return redirect(url_for("construction.import_progress", project_id=project.id))
     db.session.commit()
-    flash(_("已导入 %(n)d 个改造项目的进度。", n=count), "success")
+    flash(ngettext("已导入 %(num)d 个改造项目的进度。", "已导入 %(num)d 个改造项目的进度。", count), "success")
     return redirect(url_for("construction.show", project_id=project.id))

@@ -25,7 +25,7 @@ from fractions import Fraction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from renovation.core.i18n import percent
+from renovation.core.i18n import format_date, percent
 
 
 class Stage(enum.Enum):
@@ -117,7 +117,7 @@ def check_plan_approval(facts: GateFacts, today: date) -> GateResult:
     if facts.plan_notice_ends is None:
         reasons.append(_("方案尚未公示，公示期满后才能批准。"))
     elif today <= facts.plan_notice_ends:
-        reasons.append(_("方案公示期到 %(date)s 结束，期满后才能批准。", date=facts.plan_notice_ends.isoformat()))
+        reasons.append(_("方案公示期到 %(date)s 结束，期满后才能批准。", date=format_date(facts.plan_notice_ends)))
     if facts.open_objections:
         reasons.append(_("还有 %(n)d 条异议未答复。", n=facts.open_objections))
     return GateResult(not reasons, reasons)

@@ -192,6 +192,30 @@ def _chinese(message: str, **variables) -> str:
     return message % variables if variables else message
 
 
+#: A stored rule source made of the article and a note the squad added after it (data, as typed).
+_SOURCE_WITH_NOTE = N_("%(law)s（%(note)s）")
+
+
+def source_words(source: str | None, tr=gettext) -> str:
+    """A ballot's stored rule source (``Ballot.rule_source``) through the translation function ``tr``.
+
+    The known article is translated and a note written after it stays data, in brackets:
+    '民法典第二百七十八条（本单元业主表决，地方做法）' -> 'Civil Code, art. 278 (本单元业主表决，地方做法)'. In Chinese
+    (or through ``_chinese``) the stored text comes back unchanged; '' for None or ''.
+    """
+    if not source:
+        return ""
+    if source == ART_278 or not source.startswith(ART_278):
+        return tr(source)
+    law = tr(ART_278)
+    if law == ART_278:
+        return source
+    note = source[len(ART_278):].strip()
+    if len(note) >= 2 and note[0] in "（(" and note[-1] in "）)":
+        note = note[1:-1].strip()
+    return tr(_SOURCE_WITH_NOTE, law=law, note=note) if note else law
+
+
 #: The explanations of a tally (Chinese sources, figures as placeholders); see ItemTally.reason.
 _NO_VOTERS = N_("没有享有表决权的住户，无法表决。")
 _NO_QUORUM = N_("未通过：参与表决的专有部分面积占比%(t_area)s、人数占比%(t_owners)s，"
@@ -218,7 +242,8 @@ def _explain(t: "ItemTally", tr) -> str:
     words = share_label if tr is _chinese else share_words
     figures = {"t_area": _pct(t.turnout_area_ratio), "t_owners": _pct(t.turnout_owner_ratio),
                "a_area": _pct(t.agree_area_ratio), "a_owners": _pct(t.agree_owner_ratio),
-               "quorum": words(rule.quorum), "approval": words(rule.approval), "source": tr(rule.source) if rule.source else ""}
+               "quorum": words(rule.quorum), "approval": words(rule.approval),
+               "source": source_words(rule.source, tr)}
     if not t.quorum_met:
         return tr(_NO_QUORUM, **figures)
     if not t.approved:

@@ -127,8 +127,9 @@ def show(ballot_id: int):
         objection_form=ObjectionForm(formdata=None), answer_form=ObjectionAnswerForm(formdata=None),
         tallies=tallies, broken=broken, eligible=household is not None and services.is_eligible(ballot, household),
         open_for_votes=services.is_open_for_votes(ballot), form=FlaskForm(), rule=services.ballot_rule(ballot),
-        share_label=rules.share_words, STATUS_LABELS=STATUS_LABELS, MATTER_CLASS_LABELS=MATTER_CLASS_LABELS,
-        scope_label=services.scope_label(ballot), CHOICE_LABELS=CHOICE_LABELS)
+        share_label=rules.share_words, source_words=rules.source_words, STATUS_LABELS=STATUS_LABELS,
+        MATTER_CLASS_LABELS=MATTER_CLASS_LABELS, scope_label=services.scope_label(ballot),
+        CHOICE_LABELS=CHOICE_LABELS)
 
 
 @bp.route("/<int:ballot_id>/vote", methods=["GET", "POST"])
@@ -214,7 +215,8 @@ def close_ballot(ballot_id: int):
     tallies = services.close_ballot(current_user, ballot)
     db.session.commit()
     passed = sum(1 for _item, t in tallies if t.passed)
-    flash(_("表决已结束：%(total)d 项中 %(passed)d 项通过。", total=len(tallies), passed=passed), "success")
+    flash(ngettext("表决已结束：%(num)d 项中 %(passed)d 项通过。", "表决已结束：%(num)d 项中 %(passed)d 项通过。",
+                   len(tallies), passed=passed), "success")
     return redirect(url_for("voting.show", ballot_id=ballot.id))
 
 

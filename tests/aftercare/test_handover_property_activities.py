@@ -77,7 +77,7 @@ def test_property_contract_and_residents_fee(client, world, login, logout):
     logout()
     login("resident_a")
     html = client.get(f"/aftercare/projects/{pid}/property").get_data(as_text=True)
-    assert "郑州嵩宇物业服务有限公司" in html and "0.60 元/m²·月" in html and "¥72.00" in html
+    assert "郑州嵩宇物业服务有限公司" in html and "¥0.60/m²·月" in html and "¥72.00" in html
     assert "登记物业服务合同" not in html and "我要报修" in html
 
 

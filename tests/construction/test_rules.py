@@ -47,8 +47,8 @@ def test_item_rag_on_a_day():
 
 
 def test_progress_errors():
-    assert rules.progress_errors(130, ProgressStatus.IN_PROGRESS) == ["进度须在0到100之间"]
-    assert rules.progress_errors(-1, ProgressStatus.IN_PROGRESS) == ["进度须在0到100之间"]
+    assert rules.progress_errors(130, ProgressStatus.IN_PROGRESS) == ["进度须在0到100之间。"]
+    assert rules.progress_errors(-1, ProgressStatus.IN_PROGRESS) == ["进度须在0到100之间。"]
     assert rules.progress_errors(100, ProgressStatus.COMPLETED) == []
     assert rules.progress_errors(90, ProgressStatus.COMPLETED) == ["标记为已完工或已验收时，进度须为100%。"]
     # An accepted item is final: nothing may be posted on it, not even 100% again.

@@ -88,10 +88,13 @@ def test_refusals_in_english(client, world, login):
     late = client.post(f"/party/projects/{pid}", data={**base, "held_on": future, "attendees": "1", "expected": "2"})
     assert late.status_code == 400
     assert _field_error(late.get_data(as_text=True), "held_on") == "The meeting date cannot be later than today."
-    # a DomainError flashed: a task cannot be completed in the future
+    # a DomainError on the meeting page, next to the task's date field: a task cannot be completed in the future
     done = client.post(f"/party/tasks/{objs['task'].id}/done", data={"csrf_token": token, "done_on": future},
                        follow_redirects=True)
-    assert "The date completed cannot be later than today." in done.get_data(as_text=True)
+    assert done.status_code == 400
+    html = done.get_data(as_text=True)
+    assert _field_error(html, f"done_on-{objs['task'].id}") == "The date completed cannot be later than today."
+    assert f'value="{future}" aria-invalid="true" aria-describedby="done_on-{objs["task"].id}-err"' in html
     # a tag that already exists; a household that does not
     dup = client.post(f"/party/projects/{pid}/tags", data={"csrf_token": token, "name": "党群连心"})
     assert _field_error(dup.get_data(as_text=True), "name") == "The tag “党群连心” already exists."
@@ -106,7 +109,7 @@ def test_refusals_in_english(client, world, login):
     client.delete_cookie("lang")
     done = client.post(f"/party/tasks/{objs['task'].id}/done", data={"csrf_token": token, "done_on": future},
                        follow_redirects=True)
-    assert "办结日期不能晚于今天。" in done.get_data(as_text=True)
+    assert _field_error(done.get_data(as_text=True), f"done_on-{objs['task'].id}") == "办结日期不能晚于今天。"
 
 
 def test_activities_page_in_english(client, world, login):
