@@ -4,6 +4,7 @@ page and its stage move. Without the cookie they are in Chinese, as before."""
 
 import io
 import json
+from datetime import UTC, datetime
 
 from flask_babel import refresh
 from PIL import Image
@@ -144,7 +145,7 @@ def test_audit_log_in_english(client, world, login, logout):
     html = client.get("/admin/audit").get_data(as_text=True)
     assert "<h1 class=\"h3 mb-3\">Audit log</h1>" in html and ">All projects</option>" in html
     assert ">Project</label>" in html and ">Action</label>" in html and ">From</label>" in html
-    assert "Stage move<div" in html and "1 records" in html
+    assert "Stage move<div" in html and "1 record" in html and "1 records" not in html
     html = client.get("/admin/audit?since=2030-01-01&until=2029-01-01").get_data(as_text=True)
     assert "The end date cannot be before the start date." in html
 
@@ -203,3 +204,21 @@ def test_stage_labels_are_lazy_and_chinese_under_chinese(app):
     with app.test_request_context("/"):
         refresh()
         assert Stage.PLANNING.label == "方案制订"  # no cookie: Chinese
+
+
+def test_stage_history_reads_naturally_in_both_languages(client, world, login):
+    # The history line was glued from Chinese punctuation (：（）) around English words.
+    from renovation.projects.models import StageTransition
+
+
+    project = world["project_a"]
+    db.session.add(StageTransition(project_id=project.id, from_stage=None, to_stage=Stage.WISH_SOLICITATION,
+                                   user_id=world["squad_a"].id, at=datetime(2026, 4, 15, 1, 0, tzinfo=UTC)))
+    db.session.commit()
+    login("squad_a")
+    html = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    name = world["squad_a"].display_name
+    assert f"2026年4月15日 09:00：立项 → 意愿征集（{name}）" in html
+    client.set_cookie("lang", "en")
+    html = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert f"April 15, 2026 09:00: Project set up → Wish solicitation ({name})" in html
