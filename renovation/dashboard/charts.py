@@ -251,8 +251,10 @@ def status_bar(counts: dict[Status, int]) -> Markup:
         if w:
             body.append(f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="22" fill="{COLOURS[s]}"/>')
         x += w
-    sep = "　" if current_language() == DEFAULT_LOCALE else "  "
-    labels = sep.join(_("%(status)s%(n)d", status=s.label, n=counts.get(s, 0))
-                      for s in (Status.RED, Status.AMBER, Status.GREEN))
-    body.append(_text(0, 42, labels, size=13))
+    parts = [_("%(status)s%(n)d", status=s.label, n=counts.get(s, 0)) for s in (Status.RED, Status.AMBER, Status.GREEN)]
+    x = 0.0
+    for part in parts:  # one text each, spaced by its width (SVG collapses runs of spaces)
+        body.append(_text(x, 42, part, size=13))
+        x += text_width(part, 13) + 16
+    labels = ("，" if current_language() == DEFAULT_LOCALE else ", ").join(parts)
     return _svg(50, _("小区红黄绿分布：%(counts)s", counts=labels), body)
