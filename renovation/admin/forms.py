@@ -2,8 +2,7 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import pgettext
-from flask_babel.speaklater import LazyString
+from flask_babel import lazy_pgettext
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
@@ -18,10 +17,10 @@ class AuditFilterForm(ZhForm):
         csrf = False
 
     # Contexts: '项目' is a project here (a renovation item elsewhere), '操作' an audited action.
-    project = SelectField(LazyString(lambda: pgettext("project", "项目")), coerce=int, validators=[Optional()])
+    project = SelectField(lazy_pgettext("project", "项目"), coerce=int, validators=[Optional()])
     user = StringField(_l("操作人用户名"),
                        validators=[Optional(), Length(max=64, message=_l("用户名不能超过64个字符。"))])
-    action = StringField(LazyString(lambda: pgettext("audit", "操作")), validators=[Optional(), Length(max=64, message=_l("操作名称不能超过64个字符。"))])
+    action = StringField(lazy_pgettext("audit", "操作"), validators=[Optional(), Length(max=64, message=_l("操作名称不能超过64个字符。"))])
     since = DateField(_l("起始日期"), validators=[Optional()])
     until = DateField(_l("截止日期"), validators=[Optional()])
     page = IntegerField(_l("页码"), default=1, validators=[Optional(), NumberRange(1, 100000, _l("页码超出范围。"))])

@@ -214,12 +214,12 @@ def catalogue_dir(name: str) -> Path:
 
 
 def extract(name: str):
-    """The messages of catalogue ``name`` as a babel Catalog, extracted from its sources (_, _l, ngettext in
-    Python; _, gettext, ngettext, trans blocks in templates). Raises KeyError for an unknown name."""
+    """The messages of catalogue ``name`` as a babel Catalog, extracted from its sources (_, _l, ngettext,
+    pgettext, lazy_pgettext in Python; _, gettext, ngettext, trans blocks in templates). Raises KeyError for an unknown name."""
     from babel.messages.catalog import Catalog
     from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_from_file
 
-    keywords = {**DEFAULT_KEYWORDS, "_l": None}
+    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_pgettext": ((1, "c"), 2)}
     method_map = [("**.py", "python"), ("**.html", "jinja2")]
     catalog = Catalog(locale="en", project="renovation")
     for source in CATALOGUES[name]:

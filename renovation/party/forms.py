@@ -3,7 +3,7 @@ members' activity log. Choices that depend on the branch are set by the views.""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext as pgettext  # lazy; named pgettext so that extraction finds it
+from flask_babel import lazy_pgettext
 from wtforms import (
     BooleanField,
     DateField,
@@ -65,7 +65,7 @@ class TagForm(ZhForm):
     """A tag of the branch's own method."""
 
     name = StringField(_l("标签"), validators=[DataRequired(_l("请填写标签名称。")), Length(max=32)])
-    description = StringField(pgettext("tag", "说明"), validators=[Optional(), Length(max=256)])
+    description = StringField(lazy_pgettext("tag", "说明"), validators=[Optional(), Length(max=256)])
 
 
 class MeetingForm(ZhForm):

@@ -3,8 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import pgettext
-from flask_babel.speaklater import LazyString
+from flask_babel import lazy_pgettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from wtforms import SelectField, TextAreaField
@@ -40,13 +39,13 @@ class StageMoveForm(ZhForm):
 
     target = SelectField(_l("进入阶段"), choices=[(s.value, STAGE_LABELS[s]) for s in STAGE_ORDER],
                          validators=[DataRequired(_l("请选择阶段。"))])
-    reason = TextAreaField(LazyString(lambda: pgettext("stage move", "说明")), validators=[Length(max=500, message=_l("说明不能超过500字。"))])
+    reason = TextAreaField(lazy_pgettext("stage move", "说明"), validators=[Length(max=500, message=_l("说明不能超过500字。"))])
 
 
 class CloseForm(ZhForm):
     """Close the project (结项), with an optional note for the audit log."""
 
-    note = TextAreaField(LazyString(lambda: pgettext("close project", "备注（可不填）")),
+    note = TextAreaField(lazy_pgettext("close project", "备注（可不填）"),
                          validators=[Length(max=500, message=_l("备注不能超过500字。"))])
 
 
