@@ -380,3 +380,22 @@ def test_roster_retention_runs_from_the_close(world):
     db.session.commit()
     done = purge_rosters(now=pa.closed_at + timedelta(days=366), retention_days=365)
     assert done == {"projects": 1, "owners": owners}
+
+
+def test_a_closed_project_keeps_its_survey_result(world):
+    # Closing needs the survey closed; reopening it afterwards would change a result the close relied on.
+    from renovation.aftercare.services import open_survey
+
+    pa = _ready(world)
+    services.close_project(pa, world["squad_a"])
+    db.session.commit()
+    with pytest.raises(DomainError, match="项目已结项，满意度测评不能重新发起"):
+        open_survey(pa, world["squad_a"], title="再测一次", mode=SatisfactionMode.REPORT,
+                    min_mean=Decimal("4.00"), min_response_rate=Decimal("0.500"))
+    db.session.rollback()
+    survey = db.session.scalar(select(SatisfactionSurvey).where(SatisfactionSurvey.project_id == pa.id))
+    assert survey.is_open is False and survey.title == "满意度测评"
+    services.reopen_project(pa, world["admin"], "需重新测评")
+    db.session.commit()
+    assert open_survey(pa, world["squad_a"], title="再测一次", mode=SatisfactionMode.REPORT,
+                       min_mean=Decimal("4.00"), min_response_rate=Decimal("0.500")).is_open is True

@@ -416,9 +416,12 @@ def open_survey(project: Project, user: User, *, title: str, mode: SatisfactionM
                 min_response_rate: Decimal) -> SatisfactionSurvey:
     """Open the satisfaction survey (or reopen it with new settings).
 
-    ``min_mean``: 1-5; ``min_response_rate``: fraction 0-1. Raises PermissionDenied; DomainError out of range.
+    ``min_mean``: 1-5; ``min_response_rate``: fraction 0-1. Raises PermissionDenied; DomainError out of range
+    or when the project is closed (结项: its survey result is final until an administrator reopens it).
     """
     _require_edit(user, project, _("只有本项目的专班成员可以发起满意度测评。"))
+    if project.closed_at is not None:  # the survey's result is part of the close (projects.rules.check_close)
+        raise DomainError(_("项目已结项，满意度测评不能重新发起；如需更改，请先由管理员撤销结项。"))
     if not Decimal(1) <= min_mean <= Decimal(5):
         raise DomainError(_("达标平均分须在1到5分之间。"))
     if not Decimal(0) <= min_response_rate <= Decimal(1):
