@@ -143,10 +143,10 @@ GET_MATRIX = {
     "party.activities":          [302, 403, 403, 403, 200, 403, 200, 403, 200],
     "reports.project_pdf":       [302, 403, 403, 403, 200, 403, 200, 403, 200],
     "reports.summary_pdf":       [302, 403, 403, 403, 403, 403, 200, 200, 200],
-    "org.households":            [302, 403, 403, 403, 200, 403, 200, 403, 200],
-    "org.add_household":         [302, 403, 403, 403, 200, 403, 403, 403, 200],
-    "org.edit_household":        [302, 403, 403, 403, 200, 403, 403, 403, 200],
-    "org.import_roster":         [302, 403, 403, 403, 200, 403, 403, 403, 200],
+    "roster.households":            [302, 403, 403, 403, 200, 403, 200, 403, 200],
+    "roster.add_household":         [302, 403, 403, 403, 200, 403, 403, 403, 200],
+    "roster.edit_household":        [302, 403, 403, 403, 200, 403, 403, 403, 200],
+    "roster.import_roster":         [302, 403, 403, 403, 200, 403, 403, 403, 200],
 }
 POST_ONLY = {
     "accounts.logout", "admin.erase_owner", "construction.assign", "construction.record_acceptance", "construction.rectify",
@@ -155,7 +155,7 @@ POST_ONLY = {
     "planning.post_notice", "planning.submit_objection", "projects.move_stage", "projects.close", "projects.reopen",
     "voting.close", "voting.open",
     "wishes.close", "wishes.open",
-    "org.move_out", "org.reinstate", "org.confirm_import", "voting.publish", "voting.object",
+    "roster.move_out", "roster.reinstate", "roster.confirm_import", "voting.publish", "voting.object",
     "voting.answer_objection",
     "construction.read_notifications", "construction.apply_import",
     "aftercare.sign_handover", "aftercare.add_handover_document", "aftercare.handle_repair",
@@ -243,7 +243,7 @@ OBJECT_CHECKS = [
     ("resident_b", "construction.problem", {"problem_id": "problem_b"}, 200),
     # B's item or household through A's project (whose squad squad_a is): not found under A
     ("squad_a", "planning.edit_item", {"project_id": "project_id", "item_id": "item_b"}, 404),
-    ("squad_a", "org.edit_household", {"project_id": "project_id", "household_id": "household_b"}, 404),
+    ("squad_a", "roster.edit_household", {"project_id": "project_id", "household_id": "household_b"}, 404),
 ]
 
 

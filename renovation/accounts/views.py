@@ -1,7 +1,5 @@
 """Login, logout and the personal-information notice."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -10,7 +8,7 @@ from sqlalchemy import select
 from renovation.accounts import privacy
 from renovation.accounts.forms import LoginForm
 from renovation.accounts.models import User
-from renovation.core.security import login_limits
+from renovation.core.security import is_safe_next, login_limits  # noqa: F401  (is_safe_next: older imports)
 from renovation.extensions import db, login_manager
 
 bp = Blueprint("accounts", __name__)
@@ -36,17 +34,6 @@ def unauthorized():
     flash(_("请先登录。"), "warning")
     target = request.full_path if request.query_string else request.path
     return redirect(url_for("accounts.login", next=target if request.method == "GET" else None))
-
-
-def is_safe_next(target: str | None) -> bool:
-    """True for a same-site path like '/projects/1'; False for '//host', '/\\host', absolute URLs, and any
-    control character (a CR/LF would end up in the Location header)."""
-    if not target or not target.startswith("/") or target.startswith("//") or target.startswith("/\\"):
-        return False
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
-        return False
-    parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc and "\\" not in target
 
 
 @bp.route("/login", methods=["GET", "POST"])

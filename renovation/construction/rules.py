@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from renovation.construction.models import PROBLEM_STATUS_LABELS, ProblemStatus
 from renovation.projects.models import ProgressStatus
+from renovation.projects.rules import rollup_progress  # noqa: F401  (re-exported: the roll-up is the project's)
 
 #: Gap (percentage points, planned - actual) still counted as on track (green).
 GREEN_GAP = 10
@@ -134,23 +135,6 @@ def is_overdue(status: ProblemStatus, deadline: date | None, today: date) -> boo
     if deadline is None or status in (ProblemStatus.RECTIFIED, ProblemStatus.VERIFIED):
         return False
     return today > deadline
-
-
-# --- project progress roll-up ---------------------------------------------------------------------
-
-def rollup_progress(items: list[tuple[object, int]]) -> float | None:
-    """Project progress in % (0-100) from ``items`` = [(budget in yuan or None, percent 0..100), ...] of
-    the adopted items: percentages weighted by budget; equal weights when no item has a positive budget;
-    an item without a budget weighs 0 when others have one. None when there are no items.
-
-    E.g. [(300000, 40), (100000, 100)] -> (300000*40 + 100000*100) / 400000 = 55.0.
-    """
-    if not items:
-        return None
-    weights = [max(float(budget or 0), 0.0) for budget, _ in items]
-    if sum(weights) <= 0:
-        weights = [1.0] * len(items)
-    return sum(w * pct for w, (_, pct) in zip(weights, items, strict=True)) / sum(weights)
 
 
 # --- completion acceptance ------------------------------------------------------------------------

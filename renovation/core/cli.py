@@ -1,5 +1,6 @@
-"""Command-line commands: ``flask demo load``, ``flask check-pdf``, ``flask backup``/``restore``,
-``flask privacy purge-rosters``."""
+"""Core's command-line commands: ``flask translate``, ``flask check-pdf``, ``flask backup``/``restore``.
+
+Areas register their own commands from their ``init_app`` (e.g. ``flask catalogue`` in projects/cli.py)."""
 
 import click
 from flask import Flask
@@ -7,19 +8,6 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the CLI groups on ``app``."""
-
-    @app.cli.group("demo")
-    def demo():
-        """Demo data of the example compound (嵩岳小区)."""
-
-    @demo.command("load")
-    def demo_load():
-        """Load the demo data (idempotent: does nothing if it is already there) and print the logins."""
-        from renovation.demo import load_demo, print_logins
-
-        created = load_demo()
-        click.echo("演示数据已加载。" if created else "演示数据已存在，未重复加载。")
-        print_logins(click.echo)
 
     @app.cli.group("translate")
     def translate():
@@ -72,20 +60,6 @@ def init_app(app: Flask) -> None:
             click.echo(f"translated differently: {msgid!r} (context {context}): {found}")
         raise SystemExit(1 if total or clashes else 0)
 
-    @app.cli.group("catalogue")
-    def catalogue():
-        """The catalogue of renovation items (national menu and Zhengzhou's list)."""
-
-    @catalogue.command("seed")
-    def catalogue_seed():
-        """Add the catalogue items that are missing (idempotent; admins' edits are kept)."""
-        from renovation.extensions import db
-        from renovation.projects.catalogue import seed_catalogue
-
-        added = seed_catalogue()
-        db.session.commit()
-        click.echo(f"已添加 {added} 个改造内容条目。")
-
     @app.cli.command("check-pdf")
     def check_pdf():
         """Say whether Chinese PDFs can be rendered well here (CJK font, HarfBuzz subsetting)."""
@@ -129,20 +103,3 @@ def init_app(app: Flask) -> None:
         except DomainError as err:
             raise click.ClickException(err.message) from None
         click.echo("已从备份恢复。")
-
-    @app.cli.group("privacy")
-    def privacy():
-        """Personal information (PIPL): retention of rosters."""
-
-    @privacy.command("purge-rosters")
-    @click.option("--days", type=click.IntRange(0, 36500), default=None,
-                  help="保存天数（默认 RENOVATION_ROSTER_RETENTION_DAYS）。")
-    def purge_rosters(days):
-        """Anonymise the rosters of projects closed more than ROSTER_RETENTION_DAYS days ago."""
-        from renovation.admin.services import purge_rosters as purge
-        from renovation.extensions import db
-
-        keep = days if days is not None else int(app.config["ROSTER_RETENTION_DAYS"])
-        done = purge(retention_days=keep)
-        db.session.commit()
-        click.echo(f"已检查 {done['projects']} 个结束超过 {keep} 天的项目，匿名处理 {done['owners']} 位业主。")

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeField
+from wtforms import DateField, DateTimeField, SelectMultipleField, widgets
 from wtforms.meta import DefaultMeta
 
 #: No record of a renovation project is dated before this (the national programme began in 2019; the
@@ -98,3 +98,19 @@ def is_upload_error(err) -> bool:
     from renovation.core.errors import UploadError
 
     return isinstance(err, UploadError)
+
+
+def int_or_none(value) -> int | None:
+    """Coerce a submitted id to int; a forged non-number becomes None, which then fails the choice check
+    with the field's own message instead of WTForms' coercion error."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice rendered as checkboxes (one per catalogue item)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()

@@ -25,6 +25,7 @@ from babel import numbers as babel_numbers
 from flask import Blueprint, Flask, make_response, redirect, request
 from flask_babel import Babel, force_locale, get_locale, refresh
 
+from renovation.core.security import is_safe_next
 from renovation.core.timeutil import to_local
 
 #: The languages offered, code -> the language's own name (shown in the switcher).
@@ -36,18 +37,25 @@ TEXT_SIZE_COOKIE = "text_size"
 TEXT_SIZES = ("normal", "large")
 _ONE_YEAR = 365 * 24 * 3600
 
-#: Catalogue name (a folder of ``renovation/``) -> the sources its messages are extracted from, relative
-#: to the project root. Templates of an area live in ``templates/<area>/``.
-CATALOGUES: dict[str, list[str]] = {
-    "core": ["renovation/__init__.py", "renovation/core", "templates/base.html", "templates/errors",
-             "templates/_macros"],
-    **{area: [f"renovation/{area}", f"templates/{area}"] for area in (
-        "accounts", "admin", "projects", "dashboard", "voting", "wishes", "construction", "aftercare",
-        "org", "planning", "party", "reports")},
-}
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = PACKAGE_DIR.parent
 
+
+def _catalogues() -> dict[str, list[str]]:
+    """Every area's catalogue, found on disk: a package of ``renovation/`` is an area, its templates live
+    in ``templates/<area>/``. Core knows no area by name (docs/architecture.md)."""
+    areas = sorted(p.name for p in PACKAGE_DIR.iterdir()
+                   if p.is_dir() and p.name != "core" and (p / "__init__.py").exists())
+    return {
+        "core": ["renovation/__init__.py", "renovation/core", "templates/base.html", "templates/errors",
+                 "templates/_macros"],
+        **{area: [f"renovation/{area}", f"templates/{area}"] for area in areas},
+    }
+
+
+#: Catalogue name (a folder of ``renovation/``) -> the sources its messages are extracted from, relative
+#: to the project root.
+CATALOGUES: dict[str, list[str]] = _catalogues()
 babel = Babel()
 bp = Blueprint("i18n", __name__)
 
@@ -148,8 +156,6 @@ def percent(value, digits: int = 1) -> str:
 def _safe_next(target: str | None) -> str:
     """A same-site path to go back to (never another host: no open redirect), else '/'. A full URL of
     this very host (the Referer) is cut down to its path."""
-    from renovation.accounts.views import is_safe_next
-
     if target and not target.startswith("/"):
         parts = urlsplit(target)
         if parts.netloc == request.host:

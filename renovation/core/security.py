@@ -14,6 +14,8 @@ Content-Security-Policy (OWASP secure headers):
 - ``img-src 'self' data:``: Bootstrap draws select arrows and check marks with data: SVGs.
 """
 
+from urllib.parse import urlsplit
+
 from flask import Flask, request
 from flask_babel import gettext as _
 from flask_limiter import Limiter
@@ -107,3 +109,14 @@ def init_app(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
+
+
+def is_safe_next(target: str | None) -> bool:
+    """True for a same-site path like '/projects/1'; False for '//host', '/\\host', absolute URLs, and any
+    control character (a CR/LF would end up in the Location header)."""
+    if not target or not target.startswith("/") or target.startswith("//") or target.startswith("/\\"):
+        return False
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and "\\" not in target

@@ -1,4 +1,4 @@
-"""Shared routes: health check and serving stored uploads to users allowed to see their project."""
+"""Shared routes: health check and serving stored uploads to the users the owning area allows."""
 
 from pathlib import PurePosixPath
 
@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, jsonify, send_file
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
+from renovation.core.hooks import may_fetch_upload
 from renovation.core.models import Upload
 from renovation.core.uploads import VARIANTS, variant_path
 from renovation.extensions import db
@@ -26,18 +27,15 @@ def health():
 @bp.route("/files/<int:upload_id>/<variant>")
 @login_required
 def upload_file(upload_id: int, variant: str):
-    """A stored file ('original', 'display' or 'thumb'), only for users who may see its project."""
-    from renovation.projects.access import can_view_project
-    from renovation.projects.models import Project
-
+    """A stored file ('original', 'display' or 'thumb'), only for users whom the owning area allows
+    (core.hooks.may_fetch_upload: for a project's files, those who may see the project)."""
     if variant not in VARIANTS:
         abort(404)
     upload = db.session.get(Upload, upload_id)
     if upload is None:
         abort(404)
-    project = db.session.get(Project, upload.project_id) if upload.project_id else None
-    if project is None or not can_view_project(current_user, project):
-        abort(403 if project else 404)
+    if not may_fetch_upload(current_user, upload):
+        abort(403)
     path = variant_path(current_app.config["UPLOAD_FOLDER"], upload, variant)
     if not path.exists():
         abort(404)

@@ -15,7 +15,7 @@ from werkzeug.utils import cached_property
 
 from renovation.core.errors import DomainError
 from renovation.core.i18n import percent, wan_yuan, yuan  # noqa: F401  (re-exported, older imports)
-from renovation.core.security import login_locked_message
+from renovation.core.security import is_safe_next, login_locked_message  # noqa: F401  (is_safe_next re-exported)
 from renovation.extensions import db
 
 ERROR_TITLES = {
@@ -163,12 +163,6 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         app.logger.exception("unhandled error")
         return _error_page(500)
-
-    @app.context_processor
-    def _globals():
-        from renovation.projects.rules import STAGE_ORDER
-
-        return {"STAGE_ORDER": STAGE_ORDER}
 
     from renovation.core.pdf import environment_problems
 

@@ -4,7 +4,7 @@
 header row and data rows of cell values, with merged cells filled from their top-left cell (openpyxl).
 ``build_preview(table, register)`` matches the Chinese headers, reads every row as text (phone and ID
 numbers never become 1.59E+17 or get a trailing .0), fills blank building/entrance cells down, and lists
-each problem by row and column. Nothing here writes; renovation.org.services applies a clean preview.
+each problem by row and column. Nothing here writes; renovation.roster.services applies a clean preview.
 """
 
 import csv

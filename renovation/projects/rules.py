@@ -217,3 +217,20 @@ def check_close(facts: CloseFacts) -> GateResult:
         reasons.append(_("满意度测评未达到结项要求：%(reasons)s",
                          reasons=" ".join(facts.survey_gate_reasons)))
     return GateResult(not reasons, reasons)
+
+
+# --- project progress roll-up ---------------------------------------------------------------------
+
+def rollup_progress(items: list[tuple[object, int]]) -> float | None:
+    """Project progress in % (0-100) from ``items`` = [(budget in yuan or None, percent 0..100), ...] of
+    the adopted items: percentages weighted by budget; equal weights when no item has a positive budget;
+    an item without a budget weighs 0 when others have one. None when there are no items.
+
+    E.g. [(300000, 40), (100000, 100)] -> (300000*40 + 100000*100) / 400000 = 55.0.
+    """
+    if not items:
+        return None
+    weights = [max(float(budget or 0), 0.0) for budget, _ in items]
+    if sum(weights) <= 0:
+        weights = [1.0] * len(items)
+    return sum(w * pct for w, (_, pct) in zip(weights, items, strict=True)) / sum(weights)

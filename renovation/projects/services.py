@@ -14,6 +14,7 @@ from renovation.core.errors import DomainError, PermissionDenied
 from renovation.core.timeutil import local_today
 from renovation.extensions import db
 from renovation.org.models import Household, HouseholdStatus
+from renovation.projects import facts
 from renovation.projects.access import can_edit_project
 from renovation.projects.models import Project, ProjectItem, ProjectItemStatus, StageTransition
 from renovation.projects.rules import (
@@ -41,52 +42,16 @@ def household_count(compound_id: int) -> int:
     ) or 0
 
 
-def acceptance_passed(project: Project) -> bool:
-    """True when a completion acceptance (竣工验收) of ``project`` is recorded as passed."""
-    from renovation.construction.models import Acceptance
-
-    return (db.session.scalar(
-        select(func.count(Acceptance.id)).where(Acceptance.project_id == project.id, Acceptance.passed.is_(True))
-    ) or 0) > 0
-
-
 def gate_facts(project: Project) -> GateFacts:
-    """Collect the plain facts the stage gates need for ``project`` (a handful of COUNT queries)."""
-    from renovation.planning.models import Objection, Plan, PlanStatus
-    from renovation.wishes.models import WishResponse, WishSurvey
-
-    consenting = db.session.scalar(
-        select(func.count(WishResponse.id))
-        .join(WishSurvey, WishResponse.survey_id == WishSurvey.id)
-        .join(Household, WishResponse.household_id == Household.id)
-        .where(WishSurvey.project_id == project.id, WishResponse.consent.is_(True),
-               Household.status == HouseholdStatus.ACTIVE)
-    ) or 0
+    """Collect the plain facts the stage gates need for ``project``: the register's households and the
+    adopted items here, the rest from the stage areas that own them (projects.facts, a few COUNTs)."""
     adopted = db.session.scalar(
         select(func.count(ProjectItem.id)).where(
             ProjectItem.project_id == project.id, ProjectItem.status == ProjectItemStatus.ADOPTED
         )
     ) or 0
-    plan = db.session.scalar(select(Plan).where(Plan.project_id == project.id))
-    notice_ends = None
-    open_objections = 0
-    if plan is not None:
-        if plan.notice_starts_on is not None:
-            from datetime import timedelta
-
-            notice_ends = plan.notice_starts_on + timedelta(days=plan.notice_days - 1)
-        open_objections = db.session.scalar(
-            select(func.count(Objection.id)).where(Objection.plan_id == plan.id, Objection.answer.is_(None))
-        ) or 0
-    return GateFacts(
-        households=household_count(project.compound_id),
-        consenting=consenting,
-        adopted_items=adopted,
-        plan_approved=plan is not None and plan.status is PlanStatus.APPROVED,
-        plan_notice_ends=notice_ends,
-        open_objections=open_objections,
-        acceptance_passed=acceptance_passed(project),
-    )
+    return GateFacts(households=household_count(project.compound_id), adopted_items=adopted,
+                     **facts.collect("gate", project))
 
 
 def check_move(project: Project, target: Stage) -> GateResult:
@@ -119,33 +84,11 @@ def move_stage(project: Project, target: Stage, user: User, reason: str | None =
 # --- closing (结项) -------------------------------------------------------------------------------------
 
 def close_facts(project: Project) -> CloseFacts:
-    """Collect the plain facts the close check (rules.check_close) needs for ``project``: acceptance,
-    handover lines not handed over, problem reports not verified, the satisfaction survey and its gate."""
-    from renovation.aftercare.models import Handover, HandoverStatus, SatisfactionMode
-    from renovation.aftercare.services import closure_check, survey_of
-    from renovation.construction.models import ProblemReport, ProblemStatus
-
-    planned = db.session.scalar(
-        select(func.count(Handover.id)).where(Handover.project_id == project.id,
-                                              Handover.status != HandoverStatus.HANDED)
-    ) or 0
-    open_problems = db.session.scalar(
-        select(func.count(ProblemReport.id)).where(ProblemReport.project_id == project.id,
-                                                   ProblemReport.status != ProblemStatus.VERIFIED)
-    ) or 0
-    survey = survey_of(project)
-    gate = closure_check(project) if survey is not None and survey.mode is SatisfactionMode.GATE else None
-    return CloseFacts(
-        stage=project.stage,
-        already_closed=project.closed_at is not None,
-        acceptance_passed=acceptance_passed(project),
-        handovers_planned=planned,
-        open_problems=open_problems,
-        survey_exists=survey is not None,
-        survey_closed=survey is not None and not survey.is_open,
-        survey_gate_passed=None if gate is None else gate.passed,
-        survey_gate_reasons=tuple(gate.reasons) if gate is not None else (),
-    )
+    """Collect the plain facts the close check (rules.check_close) needs for ``project``: acceptance and
+    problem reports not verified (construction), handover lines not handed over and the satisfaction
+    survey and its gate (aftercare), through projects.facts."""
+    return CloseFacts(stage=project.stage, already_closed=project.closed_at is not None,
+                      **facts.collect("close", project))
 
 
 def check_close(project: Project) -> GateResult:

@@ -14,7 +14,7 @@ from renovation.core.errors import DomainError, PermissionDenied
 from renovation.core.forms import ZhForm
 from renovation.extensions import db
 from renovation.org.models import Building, Household, HouseholdStatus
-from renovation.projects import services
+from renovation.projects import rules, services
 from renovation.projects.access import can_edit_project, can_view_project
 from renovation.projects.models import Project, ProjectItem, ProjectItemStatus
 from renovation.projects.rules import STAGE_LABELS, STAGE_ORDER, Stage, next_stage
@@ -70,9 +70,7 @@ def compound_figures(project: Project) -> dict:
 def weighted_progress(items: list[ProjectItem]) -> float | None:
     """Project progress in % (0-100): item percentages weighted by budget (yuan); equal weights when no
     item has a budget; None when there are no adopted items."""
-    from renovation.construction.rules import rollup_progress  # the one roll-up rule, tested there
-
-    return rollup_progress([(i.budget, i.progress_percent) for i in items if i.status is ProjectItemStatus.ADOPTED])
+    return rules.rollup_progress([(i.budget, i.progress_percent) for i in items if i.status is ProjectItemStatus.ADOPTED])
 
 
 def _render_show(project: Project, *, close_form: CloseForm | None = None, reopen_form: ReopenForm | None = None,

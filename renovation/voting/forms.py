@@ -17,10 +17,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from renovation.core.forms import ZhForm
+from renovation.core.forms import MultiCheckboxField, ZhForm, int_or_none
 from renovation.core.timeutil import SHANGHAI
 from renovation.voting.models import CHOICE_LABELS, MATTER_CLASS_LABELS, BallotScope, Choice, MatterClass
-from renovation.wishes.forms import MultiCheckboxField, int_or_none
 
 SCOPE_LABELS = {BallotScope.COMPOUND: _l("全小区"), BallotScope.BUILDINGS: _l("部分楼栋"),
                 BallotScope.ENTRANCE: _l("单个单元")}

@@ -2,26 +2,10 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectField, SelectMultipleField, TextAreaField, widgets
+from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from renovation.core.forms import ZhForm
-
-
-def int_or_none(value) -> int | None:
-    """Coerce a submitted id to int; a forged non-number becomes None, which then fails the choice check
-    with the field's own message instead of WTForms' coercion error."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A multiple choice rendered as checkboxes (one per catalogue item)."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
+from renovation.core.forms import MultiCheckboxField, ZhForm, int_or_none  # noqa: F401  (re-exported)
 
 
 class WishAnswerForm(ZhForm):

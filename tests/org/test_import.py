@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 from renovation.core.errors import DomainError
 from renovation.core.models import AuditLog
 from renovation.extensions import db
-from renovation.org import importer, services
+from renovation.org import importer
 from renovation.org.models import Household, Owner, OwnerType
+from renovation.roster import services
 from tests.factories import csrf_from
 
 HEADER = "楼号,单元,房号,建筑面积（㎡）,业主姓名,联系电话,身份证号,业主类型\n"

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from renovation.core.models import AuditLog
 from renovation.extensions import db
-from renovation.org import services
 from renovation.org.models import Household
+from renovation.roster import services
 from tests.factories import csrf_from
 
 HEADER = "楼号,单元,房号,建筑面积（㎡）,业主姓名,联系电话,身份证号,业主类型\n"

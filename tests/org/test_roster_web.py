@@ -9,8 +9,8 @@ from sqlalchemy import event, func, select
 
 from renovation.core.models import AuditLog
 from renovation.extensions import db
-from renovation.org import services
 from renovation.org.models import Household, HouseholdStatus
+from renovation.roster import services
 from renovation.voting import services as voting_services
 from renovation.voting.models import Ballot
 from tests.factories import csrf_from

@@ -72,7 +72,7 @@ def test_killed_roster_import_leaves_the_register_as_it_was(app, world):
     assert (before["Household"], before["Owner"]) == (14, 14)  # 12 in A + 2 in B, one owner each
     _run_killed(app, "roster.import", f"""
         from renovation.accounts.models import User
-        from renovation.org import services
+        from renovation.roster import services
         from renovation.projects.models import Project
         rows = "楼号,单元,房号,建筑面积（㎡）,业主姓名,联系电话,身份证号,业主类型\\n" + "".join(
             f"1号楼,1单元,{{r}},80,业主{{r}},13900000{{r}},,\\n" for r in range(401, 431))

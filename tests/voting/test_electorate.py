@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from renovation.core.db import utcnow
 from renovation.demo import load_demo
 from renovation.extensions import db
-from renovation.org import services as org
 from renovation.org.models import Household, HouseholdStatus
 from renovation.reports.services import _ballots_section
+from renovation.roster import services as org
 from renovation.voting import services
 from renovation.voting.models import Ballot, BallotElector, BallotStatus, Choice, Vote
 from renovation.wishes.models import Channel

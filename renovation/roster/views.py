@@ -12,18 +12,19 @@ from renovation.accounts.privacy import record_full_view
 from renovation.core.forms import ZhForm
 from renovation.core.timeutil import local_today
 from renovation.extensions import db
-from renovation.org import rules, services
-from renovation.org.forms import HouseholdEditForm, HouseholdForm, ImportForm, MoveOutForm, ReinstateForm
+from renovation.org import rules
 from renovation.org.models import OWNER_TYPE_LABELS, Building, Entrance, Household, HouseholdStatus, OwnerType
 from renovation.projects.access import can_edit_project
 from renovation.projects.views import load_project
+from renovation.roster import services
+from renovation.roster.forms import HouseholdEditForm, HouseholdForm, ImportForm, MoveOutForm, ReinstateForm
 
-bp = Blueprint("org", __name__, url_prefix="/org")
+bp = Blueprint("roster", __name__, url_prefix="/org")
 
 
 @bp.app_context_processor
 def _panel_helpers():
-    return {"org_can_edit_roster": lambda project: can_edit_project(current_user, project)}
+    return {"roster_can_edit": lambda project: can_edit_project(current_user, project)}
 
 
 def _load_roster_project(project_id: int, *, edit: bool = False):
@@ -70,7 +71,7 @@ def households(project_id: int):
     buildings = services.compound_buildings(project)
     entrances = next((b.entrances for b in buildings if b.id == building_id), [])
     html = render_template(
-        "org/households.html", project=project, page=page, buildings=buildings, entrances=entrances,
+        "roster/households.html", project=project, page=page, buildings=buildings, entrances=entrances,
         building_id=building_id, entrance_id=entrance_id, status=status, q=q, can_edit=can_edit,
         phone=(lambda p: p or "") if can_edit else rules.mask_phone, OWNER_TYPE_LABELS=OWNER_TYPE_LABELS,
         HouseholdStatus=HouseholdStatus)
@@ -96,8 +97,8 @@ def add_household(project_id: int):
             co_owner_names=form.co_owner_names.data)
         db.session.commit()
         flash(_("已登记 %(label)s。", label=h.label), "success")
-        return redirect(url_for("org.households", project_id=project.id, building=h.building_id))
-    return render_template("org/household_form.html", project=project, form=form, household=None), \
+        return redirect(url_for("roster.households", project_id=project.id, building=h.building_id))
+    return render_template("roster/household_form.html", project=project, form=form, household=None), \
         400 if form.errors else 200
 
 
@@ -117,7 +118,7 @@ def edit_household(project_id: int, household_id: int):
             co_owner_names=form.co_owner_names.data, reason=form.reason.data)
         db.session.commit()
         flash(_("已更正 %(label)s，原记录已保存在历史中。", label=household.label), "success")
-        return redirect(url_for("org.edit_household", project_id=project.id, household_id=household.id))
+        return redirect(url_for("roster.edit_household", project_id=project.id, household_id=household.id))
     return _household_page(project, household, form, status=400 if form.errors else 200)
 
 
@@ -137,7 +138,7 @@ def _household_edit_form(project, household: Household, *, bound: bool) -> House
 def _household_page(project, household: Household, form, *, move_form=None, reinstate_form=None, status=200):
     """A dwelling's page: the correction form, move out / reinstate, history. A form that failed its
     checks comes back as posted with each error next to its field (status 400)."""
-    html = render_template("org/household_form.html", project=project, form=form, household=household,
+    html = render_template("roster/household_form.html", project=project, form=form, household=household,
                            history=services.household_history(household),
                            move_form=move_form or MoveOutForm(formdata=None, on=local_today()),
                            reinstate_form=reinstate_form or ReinstateForm(formdata=None),
@@ -162,7 +163,7 @@ def move_out(project_id: int, household_id: int):
     services.move_out(current_user, project, household, reason=form.reason.data, on=form.on.data)
     db.session.commit()
     flash(_("%(label)s 已标记为迁出，不再计入表决和意愿征集。", label=household.label), "success")
-    return redirect(url_for("org.edit_household", project_id=project.id, household_id=household.id))
+    return redirect(url_for("roster.edit_household", project_id=project.id, household_id=household.id))
 
 
 @bp.route("/project/<int:project_id>/households/<int:household_id>/reinstate", methods=["POST"])
@@ -178,7 +179,7 @@ def reinstate(project_id: int, household_id: int):
     services.reinstate(current_user, project, household, reason=form.reason.data)
     db.session.commit()
     flash(_("%(label)s 已恢复到花名册。", label=household.label), "success")
-    return redirect(url_for("org.edit_household", project_id=project.id, household_id=household.id))
+    return redirect(url_for("roster.edit_household", project_id=project.id, household_id=household.id))
 
 
 @bp.route("/project/<int:project_id>/import", methods=["GET", "POST"], endpoint="import_roster")
@@ -194,7 +195,7 @@ def import_roster(project_id: int):
         preview = services.preview_import(current_user, project, data, filename)
         token = services.store_import_file(_import_folder(), data, filename, project=project,
                                            user=current_user) if preview.ok else None
-        html = render_template("org/import_preview.html", project=project, preview=preview, token=token,
+        html = render_template("roster/import_preview.html", project=project, preview=preview, token=token,
                                filename=filename, confirm_form=ZhForm(), FIELD_LABELS=rules.FIELD_LABELS,
                                OWNER_TYPE_LABELS={t.value: label for t, label in OWNER_TYPE_LABELS.items()})
         if preview.rows:  # the preview lists names, phones and ID numbers in full (个人信息保护法)
@@ -203,7 +204,7 @@ def import_roster(project_id: int):
                              household_ids=[r.household_id for r in preview.rows if r.household_id])
             db.session.commit()
         return html
-    return render_template("org/import.html", project=project, form=form,
+    return render_template("roster/import.html", project=project, form=form,
                            aliases=rules.HEADER_ALIASES, FIELD_LABELS=rules.FIELD_LABELS), 400 if form.errors else 200
 
 
@@ -226,4 +227,4 @@ def confirm_import(project_id: int, token: str):
     else:
         flash(_("导入完成：新增 %(added)d 户，更正 %(corrected)d 户。", added=preview.added,
                 corrected=preview.corrected), "success")
-    return redirect(url_for("org.households", project_id=project.id))
+    return redirect(url_for("roster.households", project_id=project.id))

@@ -14,10 +14,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from renovation.core.forms import ZhForm
+from renovation.core.forms import ZhForm, int_or_none
 from renovation.org import rules
 from renovation.org.models import OWNER_TYPE_LABELS, OwnerType
-from renovation.wishes.forms import int_or_none
 
 
 class HouseholdForm(ZhForm):
