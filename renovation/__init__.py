@@ -2,6 +2,7 @@
 
 import logging
 import os
+from datetime import timedelta
 from fractions import Fraction
 from pathlib import Path
 
@@ -64,6 +65,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("pool_pre_ping", True)
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+    # The remember-me cookie lives as long as its login session may (accounts.sessions).
+    app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=int(app.config["SESSION_DAYS"])))
     if isinstance(app.config["GATE_WISH_CONSENT_RATE"], str):
         app.config["GATE_WISH_CONSENT_RATE"] = Fraction(app.config["GATE_WISH_CONSENT_RATE"])
 

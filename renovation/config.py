@@ -32,6 +32,8 @@ WTF_CSRF_TIME_LIMIT = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_HTTPONLY = True
+#: A login session (and its remember-me cookie) ends after this many days without use (accounts.sessions).
+SESSION_DAYS = 14
 REMEMBER_COOKIE_SAMESITE = "Lax"
 
 # --- Security and operations (docs/security.md, docs/deploy.md) -------------------------------

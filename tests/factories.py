@@ -53,6 +53,16 @@ def make_user(username: str, role: Role, **kw) -> User:
     return user
 
 
+def session_user_id(user: User) -> str:
+    """What Flask-Login keeps in the session cookie for ``user``: '<id>.<key>' of a new open login session
+    (accounts.sessions), committed. For tests that put a user in a session without the login form."""
+    from renovation.accounts import sessions
+
+    sessions.start(user)
+    db.session.commit()
+    return user.get_id()
+
+
 def make_compound(community: Community, name: str, buildings: int, entrances: int, per_entrance: int,
                   area: Decimal = Decimal("80.00")) -> Compound:
     """A compound with buildings x entrances x per_entrance households, each with its own owner."""

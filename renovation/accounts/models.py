@@ -1,6 +1,7 @@
 """User accounts, roles and jurisdictions."""
 
 import enum
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
@@ -8,7 +9,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from renovation.core.db import str_enum
+from renovation.core.db import str_enum, utcnow
 from renovation.extensions import db
 from renovation.org.models import Community, District, Household, Subdistrict
 
@@ -76,6 +77,13 @@ class User(UserMixin, db.Model):
         """True if ``password`` matches the stored hash."""
         return check_password_hash(self.password_hash, password)
 
+    #: The key of the login session this object was loaded for (set by accounts.sessions); not a column.
+    session_key = None
+
+    def get_id(self) -> str:  # Flask-Login: what the session and remember-me cookies carry
+        """``'<id>.<session key>'`` once a login session is started (accounts.sessions.start), else the id."""
+        return f"{self.id}.{self.session_key}" if self.session_key else str(self.id)
+
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.is_active_account
@@ -105,3 +113,24 @@ class ProjectAssignment(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     duty: Mapped[str | None] = mapped_column(String(64))
     __table_args__ = (UniqueConstraint("project_id", "user_id"),)
+
+
+class LoginSession(db.Model):
+    """One login of a user on one device, held on the server so it can be ended (logout, password change,
+    deactivation, erasure) whatever the browser still holds.
+
+    The cookie (Flask-Login's session id and remember-me cookie) carries ``<user id>.<key>``; only the
+    SHA-256 of the key is stored. A session ends at ``ended_at`` or at ``expires_at`` (the remember-me
+    duration, RENOVATION_SESSION_DAYS days after the last use).
+    """
+
+    __tablename__ = "login_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    ended_reason: Mapped[str | None] = mapped_column(String(32))
+    user_agent: Mapped[str | None] = mapped_column(String(255))

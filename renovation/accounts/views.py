@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from renovation.accounts import privacy
+from renovation.accounts import privacy, sessions
 from renovation.accounts.forms import LoginForm
 from renovation.accounts.models import User
 from renovation.core.security import is_safe_next, login_limits  # noqa: F401  (is_safe_next: older imports)
@@ -16,11 +16,8 @@ bp = Blueprint("accounts", __name__)
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Flask-Login hook: the User with this id, or None."""
-    try:
-        return db.session.get(User, int(user_id))
-    except (ValueError, OverflowError):
-        return None
+    """Flask-Login hook: the User of an open login session '<id>.<key>' (accounts.sessions.load), or None."""
+    return sessions.load(user_id)
 
 
 @login_manager.unauthorized_handler
@@ -49,6 +46,8 @@ def login():
         if user is None or not user.check_password(form.password.data) or not user.is_active:
             flash(_("用户名或密码不正确。"), "danger")
         else:
+            sessions.start(user, user_agent=request.headers.get("User-Agent"))
+            db.session.commit()
             login_user(user, remember=form.remember.data)
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("dashboard.index"))
@@ -58,7 +57,10 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Log out (POST with CSRF token); Flask-Login deletes the remember-me cookie in the response."""
+    """Log out (POST with CSRF token): the login session is ended on the server (a copied cookie stops
+    working) and Flask-Login deletes the remember-me cookie in the response."""
+    sessions.end_current(current_user)
+    db.session.commit()
     logout_user()
     flash(_("您已退出登录。"), "info")
     return redirect(url_for("accounts.login"))

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from renovation.accounts import sessions
 from renovation.accounts.models import Role, User
 from renovation.core import audit
 from renovation.core.db import utcnow
@@ -114,6 +115,7 @@ def _anonymise(owner: Owner) -> tuple[int, int]:
         u.username = f"erased-{u.id}"
         u.is_active_account = False
         u.set_password(secrets.token_urlsafe(32))  # nobody can log in as the erased account
+        sessions.end_all(u, "erased")  # and a browser still logged in as it is logged out
     return len(households), len(accounts)
 
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from renovation.extensions import db
-from tests.factories import csrf_from
+from tests.factories import csrf_from, session_user_id
 from tests.test_access import USERS, _url, objects  # noqa: F401  (objects: the fixture of one object per kind)
 
 POST_EXAMPLES = 2   # per POST route and user
@@ -58,7 +58,7 @@ def _clients(app, world):
         c = app.test_client()
         if user != "anonymous":
             with c.session_transaction() as s:
-                s["_user_id"] = str(world[user].id)
+                s["_user_id"] = session_user_id(world[user])
                 s["_fresh"] = True
         _fresh_user()
         page = c.get("/privacy" if user != "anonymous" else "/login").get_data(as_text=True)
