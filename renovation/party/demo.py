@@ -3,15 +3,20 @@
 turned into follow-up tasks (done, done late, open and overdue, open), and members' activities in every
 stage, some about a household or a problem report.
 
-Called by renovation.demo.load_demo through ``load(ctx)`` after the branch was made; flushes only.
+Called by renovation.demo.load_demo: :func:`songyue_branch` makes the branch, its members and weekly
+meetings with the shared ``random.Random``; :func:`load`, once every area has its records, adds the
+rest with its own seed. Flushes only.
 """
 
 import random
+from collections.abc import Callable
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from renovation.construction.models import ProblemReport
 from renovation.extensions import db
+from renovation.org.demo import Names
 from renovation.org.models import Household
 from renovation.party.models import (
     BranchTag,
@@ -24,9 +29,44 @@ from renovation.party.models import (
     VanguardPost,
 )
 from renovation.party.rules import FIVE_THREADS
+from renovation.projects.models import Project
 from renovation.projects.rules import Stage
 
 SEED = 5_2020
+
+
+def songyue_branch(project: Project, rng: random.Random, names: Names, d: Callable[[int, int, int], date]) -> None:
+    """The temporary Party branch of 嵩岳小区's project, its 19 members (5 named, 8 from the communities,
+    6 resident Party members) and 8 weekly meetings (周例会) from 2020-08-24, on moved story dates ``d``."""
+    branch = PartyBranch(project_id=project.id, name="嵩岳小区改造项目临时党支部", founded_on=d(2020, 3, 5))
+    members = [
+        PartyMember(name="赵立群", post="书记", home_unit="桐柏路街道党工委（副书记）"),
+        PartyMember(name="蔡红梅", post="副书记", home_unit="西十里铺北社区党委（书记）"),
+        PartyMember(name="孙志远", post="委员", home_unit="桐柏路街道城建办"),
+        PartyMember(name="何晓燕", post="委员", home_unit="西十里铺北社区"),
+        PartyMember(name="马建民", post="委员", home_unit="嵩岳小区居民党员（居民监督员）", is_resident=True),
+    ]
+    communities = ["西十里铺南社区", "桐柏路社区", "汝河路社区", "伏牛路社区", "嵩山路社区", "工人路社区",
+                   "华山路社区", "棉纺路社区"]
+    members += [PartyMember(name=names.person(), home_unit=c) for c in communities]
+    members += [PartyMember(name=names.person(), home_unit="嵩岳小区居民党员", is_resident=True) for _ in range(6)]
+    branch.members = members
+    topics = [
+        "天然气入户收尾：未通气住户逐户排查，党员包楼包单元入户动员。",
+        "燃气公司验收问题整改；架空线缆入地与通信运营商协调割接时间。",
+        "雨污分流开挖影响出行：设置临时便道和警示标识，党员志愿者轮流值守。",
+        "外立面施工安全检查，监理单位通报脚手架整改事项。",
+        "居民反映施工材料占用消防通道，明确施工单位当日清理、监督员复查。",
+        "研究3号楼2单元加装电梯诉求，安排党员入户征求本单元业主意见。",
+        "道路沥青铺设分区施工方案，征求居民代表意见；夜间施工时间限定。",
+        "视频监控暂停原因通报，协调弱电管道施工进度；部署长效管理物业引入。",
+    ]
+    expected = len(members) - 6  # the residents' Party members are not expected at the weekly meeting
+    branch.meetings = [
+        Meeting(held_on=d(2020, 8, 24) + timedelta(weeks=i), title="临时党支部周例会",
+                attendees=expected - rng.randrange(3), expected=expected, minutes=topic)
+        for i, topic in enumerate(topics)]
+    db.session.add(branch)
 
 
 def load(ctx) -> None:
