@@ -18,7 +18,7 @@ from renovation.core.uploads import save_image
 from renovation.extensions import db
 from renovation.party.models import PartyMember
 from renovation.projects.models import ProgressStatus
-from renovation.reports import services
+from renovation.reports import common, services
 from renovation.reports.rules import month_of, week_of
 from tests.reports.conftest import pdf_pages, squash
 
@@ -224,7 +224,7 @@ def test_twenty_photos_stay_small(app, report_world):
 
 def test_report_renders_without_the_newer_areas(app, report_world, monkeypatch):
     """While another area's models or services are missing, their sections are left out and the PDF renders."""
-    monkeypatch.setattr(services, "_optional", lambda module, name: None)
+    monkeypatch.setattr(common, "optional", lambda module, name: None)  # every section's guard looks it up there
     ctx, data = _render(app, report_world["project_a"])
     assert ctx["site_logs"] is None and ctx["party"]["activity_counts"] is None and ctx["party"]["tasks"] is None
     assert ctx["aftercare"]["repairs"] is None and ctx["aftercare"]["satisfaction"] is None
