@@ -54,3 +54,7 @@ LOG_JSON = False
 #: Days after a project closes before its roster (names, phones, ID numbers) is anonymised by
 #: ``flask privacy purge-rosters`` (PIPL art. 19: kept no longer than the purpose needs).
 ROSTER_RETENTION_DAYS = 365
+
+#: Text messages (core.sms): 'console' writes them to the log (development); a provider's backend in
+#: production (docs/deploy.md).
+SMS_BACKEND = "console"
