@@ -114,7 +114,7 @@ def load(ctx) -> None:
         for step in problem.steps:
             if step.user is None:
                 continue
-            note = services._tell_reporter(problem, step.user, step.to_status)
+            note = services.tell_reporter(problem, step.user, step.to_status)
             if note is not None:
                 note.created_at = step.at
                 if step.at < at(story_today - timedelta(days=5), 0):
