@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from renovation.aftercare.models import Handover, HandoverStatus, SatisfactionMode
-from renovation.aftercare.services import closure_check, survey_of
+from renovation.aftercare.satisfaction import closure_check, survey_of
 from renovation.extensions import db
 
 
