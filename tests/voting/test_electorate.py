@@ -14,7 +14,7 @@ from renovation.extensions import db
 from renovation.org.models import Household, HouseholdStatus
 from renovation.reports.services import _ballots_section
 from renovation.roster import services as org
-from renovation.voting import services
+from renovation.voting import services, votes
 from renovation.voting.models import Ballot, BallotElector, BallotStatus, Choice, Vote
 from renovation.wishes.models import Channel
 
@@ -112,13 +112,13 @@ def test_cast_at_is_taken_after_the_lock(world, monkeypatch):
     services.open_ballot(world["squad_a"], b)
     db.session.commit()
     ticks = []
-    real_lock = services._lock_ballot
+    real_lock = votes._lock_ballot
 
     def lock(ballot):
         real_lock(ballot)
         ticks.append(utcnow())  # the lock is held from here on
 
-    monkeypatch.setattr(services, "_lock_ballot", lock)
+    monkeypatch.setattr(votes, "_lock_ballot", lock)  # cast_vote lives in voting.votes
     h = world["households_a"][0]
     choices = {i.id: Choice.AGREE for i in b.items}
     v1 = services.cast_vote(world["squad_a"], b, h, choices, channel=Channel.PAPER)

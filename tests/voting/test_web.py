@@ -10,7 +10,7 @@ from renovation.core.errors import DomainError, PermissionDenied
 from renovation.core.models import AuditLog
 from renovation.extensions import db
 from renovation.projects.models import ProjectItemStatus
-from renovation.voting import services
+from renovation.voting import services, votes
 from renovation.voting.models import Ballot, BallotScope, BallotStatus, Choice, MatterClass, Vote, VoteChoice
 from renovation.wishes.models import Channel
 from tests.factories import csrf_from
@@ -144,7 +144,7 @@ def test_concurrent_double_submit_gives_a_chinese_message_not_a_500(world, ballo
     services.cast_vote(world["resident_a"], ballot, hh, _all(ballot, Choice.AGREE))
     db.session.commit()
     # the second request did not see the first one's vote (it committed in between)
-    monkeypatch.setattr(services, "current_vote", lambda b, h: None)
+    monkeypatch.setattr(votes, "current_vote", lambda b, h: None)  # cast_vote lives in voting.votes
     with pytest.raises(DomainError, match="刚刚已被提交"):
         services.cast_vote(world["resident_a"], ballot, hh, _all(ballot, Choice.AGAINST))
     assert _votes() == 1 and _votes(is_current=True) == 1
