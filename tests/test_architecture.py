@@ -1,6 +1,6 @@
 """The layers of docs/architecture.md, read from the code with ``ast``: core imports no feature area, each
-area imports only the areas below it, and there are no import circles
-(imports inside functions count)."""
+area imports only the areas below it, there are no import circles (imports inside functions count), and
+no module is over 500 lines."""
 
 import ast
 from pathlib import Path
@@ -14,6 +14,7 @@ LAYERS = ("core", "org", "accounts", "projects",
           "reports", "dashboard", "admin")
 #: Modules of the package itself that any area may import (unbound extensions, defaults).
 SHARED = {"renovation.extensions", "renovation.config"}
+MAX_LINES = 500
 #: The top of the package, which wires the areas together; no area may import it.
 TOP = {"renovation", "renovation.models", "renovation.demo"}
 
@@ -138,3 +139,9 @@ def test_no_import_circles():
 def test_the_cycle_finder_finds_a_circle():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_module_over_500_lines():
+    long = {name: n for name, path in MODULES.items()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert long == {}, "split these by what they are about"
