@@ -282,7 +282,7 @@ def test_leader_dashboard_filter_compound_and_pdf(new_page, tmp_path):
     assert "1,128" in main  # households
     shot(page, "leader", "3-project")
     with page.expect_download(timeout=60_000) as dl:
-        page.get_by_role("button", name="下载 PDF").click()
+        page.get_by_role("button", name="下载 PDF").click(timeout=60_000)  # the first render of the report can take seconds on a loaded machine
     download = dl.value
     assert download.suggested_filename.endswith(".pdf"), download.suggested_filename
     path = tmp_path / "report.pdf"
