@@ -1,6 +1,7 @@
 """gunicorn settings for production: `make serve` or `gunicorn -c gunicorn.conf.py wsgi:app`.
 
 Override with environment variables: RENOVATION_BIND (default 127.0.0.1:8000), RENOVATION_WORKERS.
+RENOVATION_SECRET_KEY (at least 32 bytes) must be in the environment: without it gunicorn does not start.
 Production defaults set here unless already in the environment (docs/deploy.md):
 - RENOVATION_SESSION_COOKIE_SECURE=1: cookies only over HTTPS (nginx terminates TLS);
 - RENOVATION_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379: failed-login counts shared by every worker;
@@ -10,6 +11,13 @@ Production defaults set here unless already in the environment (docs/deploy.md):
 
 import multiprocessing
 import os
+import sys
+
+# Production never signs cookies with the development key file: the key comes from the environment
+# (EnvironmentFile of the systemd unit, docs/deploy.md), at least 32 bytes, or gunicorn does not start.
+if len(os.environ.get("RENOVATION_SECRET_KEY", "").encode()) < 32:
+    sys.exit("RENOVATION_SECRET_KEY 未设置或短于 32 字节，拒绝启动（见 docs/deploy.md）。 / "
+             "RENOVATION_SECRET_KEY is missing or shorter than 32 bytes: refusing to start.")
 
 for _name, _value in (("RENOVATION_SESSION_COOKIE_SECURE", "1"),
                       ("RENOVATION_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379"),

@@ -194,7 +194,7 @@ def main() -> None:
     with admin.connect() as c:
         c.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
-        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-" + os.urandom(32).hex(), "WTF_CSRF_ENABLED": False,
                           "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}}})
         ids = Ids()
         rng = random.Random(7)

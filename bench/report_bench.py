@@ -187,7 +187,7 @@ def main() -> None:
     from renovation.projects.models import Project, ProjectItem
     from renovation.reports import services
 
-    app = create_app({"REPORT_CACHE_FOLDER": str(work / "cache")})
+    app = create_app({"REPORT_CACHE_FOLDER": str(work / "cache"), "SECRET_KEY": os.urandom(32).hex()})
     out: dict = {}
     with app.app_context():
         db.create_all()

@@ -84,7 +84,7 @@ def prepare(db_url: str, uploads: str) -> tuple[int, list[tuple[int, str]], list
     from renovation.projects.models import Project
     from renovation.voting.models import Ballot, BallotItem, BallotStatus
 
-    app = create_app({"DATABASE_URL": db_url, "UPLOAD_FOLDER": uploads})
+    app = create_app({"DATABASE_URL": db_url, "UPLOAD_FOLDER": uploads, "SECRET_KEY": os.urandom(32).hex()})
     with app.app_context():
         db.create_all()
         load_demo()
@@ -115,7 +115,7 @@ def check(db_url: str, ballot_id: int, households: int, submissions: int) -> dic
     from renovation.voting import services
     from renovation.voting.models import Ballot, Vote
 
-    app = create_app({"DATABASE_URL": db_url})
+    app = create_app({"DATABASE_URL": db_url, "SECRET_KEY": os.urandom(32).hex()})
     with app.app_context():
         current = db.session.scalar(select(func.count(Vote.id)).where(Vote.ballot_id == ballot_id,
                                                                       Vote.is_current.is_(True)))
@@ -274,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
             ballot_id, accounts, item_ids = prepare(db_url, tmp)
             print(f"准备：演示数据与 {len(accounts)} 个住户账号，用时 {time.perf_counter() - t0:.1f} s")
             env = {**os.environ, "RENOVATION_DATABASE_URL": db_url, "RENOVATION_UPLOAD_FOLDER": tmp,
-                   "RENOVATION_SECRET_KEY": "vote-storm-" + os.urandom(8).hex()}
+                   "RENOVATION_SECRET_KEY": "vote-storm-" + os.urandom(32).hex()}
             gunicorn = str(Path(sys.executable).with_name("gunicorn"))
             log = open(Path(tmp) / "gunicorn.log", "wb")  # noqa: SIM115 - closed with the directory
             proc = subprocess.Popen([gunicorn, "-w", str(args.workers), "-b", f"{host}:{args.port}",

@@ -50,6 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(defaults)
     app.config.update(_settings_from_env(defaults))
     app.config.update(config or {})
+    _set_secret_key(app)
 
     url = app.config.get("DATABASE_URL") or "sqlite:///" + str(Path(app.instance_path) / "renovation.db")
     if url.startswith("postgres://"):
@@ -78,6 +79,42 @@ def create_app(config: dict | None = None) -> Flask:
     _register_commands(app)
     logging.getLogger("fontTools").setLevel(logging.WARNING)
     return app
+
+
+#: The shortest session signing key accepted outside debug and testing, in bytes (256 bits: OWASP ASVS 6.2,
+#: Flask's own advice for SECRET_KEY).
+MIN_SECRET_KEY_BYTES = 32
+
+
+def _set_secret_key(app: Flask) -> None:
+    """Pick the session signing key: SECRET_KEY (RENOVATION_SECRET_KEY), else the development key file
+    (SECRET_KEY_FILE, default ``instance/secret_key``, written by `make dev-key`), else in debug or testing
+    a random key for this process only.
+
+    Raises RuntimeError, outside debug and testing, when there is no key or it is shorter than
+    MIN_SECRET_KEY_BYTES: the app must not start with a key anyone could know.
+    """
+    import secrets
+
+    key = app.config.get("SECRET_KEY")
+    if not key:
+        path = Path(app.config.get("SECRET_KEY_FILE") or Path(app.instance_path) / "secret_key")
+        if path.is_file():
+            key = path.read_text(encoding="utf-8").strip()
+    relaxed = app.debug or app.testing
+    if not key and relaxed:
+        key = secrets.token_urlsafe(48)
+    if not key:
+        raise RuntimeError(
+            "未设置会话密钥 RENOVATION_SECRET_KEY（至少 32 字节的随机字符串），应用拒绝启动。"
+            "生产环境见 docs/deploy.md；开发环境运行 `make dev-key`（生成 instance/secret_key）。"
+            " / RENOVATION_SECRET_KEY is not set: refusing to start.")
+    if len(key.encode("utf-8")) < MIN_SECRET_KEY_BYTES and not relaxed:
+        raise RuntimeError(
+            f"会话密钥 RENOVATION_SECRET_KEY 太短（{len(key.encode('utf-8'))} 字节），至少需要 "
+            f"{MIN_SECRET_KEY_BYTES} 字节，应用拒绝启动。 / RENOVATION_SECRET_KEY is shorter than "
+            f"{MIN_SECRET_KEY_BYTES} bytes: refusing to start.")
+    app.config["SECRET_KEY"] = key
 
 
 def _init_extensions(app: Flask) -> None:

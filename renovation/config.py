@@ -9,8 +9,13 @@ from fractions import Fraction
 #: SQLAlchemy URL. ``None`` means the embedded default: a SQLite file under ``instance/``.
 DATABASE_URL: str | None = None
 
-#: Session signing key. The development default is replaced in production (see README).
-SECRET_KEY = "dev-only-change-me"
+#: Session signing key: a random string of at least 32 bytes, the same on every app server
+#: (RENOVATION_SECRET_KEY, docs/deploy.md). There is no default: outside debug and testing the app refuses to
+#: start without one, so no public key can sign an administrator's cookie.
+SECRET_KEY: str | None = None
+#: Development only: where the random key of `make dev-key` (run by `make venv`) is kept, used when
+#: SECRET_KEY is unset. ``None`` means ``<instance>/secret_key``.
+SECRET_KEY_FILE: str | None = None
 
 #: Largest request body accepted, in bytes (uploads of phone photos). Bigger bodies get HTTP 413.
 MAX_CONTENT_LENGTH = 20 * 1024 * 1024

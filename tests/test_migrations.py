@@ -32,7 +32,7 @@ def empty_db_config(tmp_path):
 
 
 def test_single_head():
-    app = create_app({"DATABASE_URL": "sqlite://"})
+    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})
     with app.app_context():
         script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
         assert len(script.get_heads()) == 1

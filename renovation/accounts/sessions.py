@@ -15,7 +15,8 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session, attributes
 
 from renovation.accounts.models import LoginSession, User
 from renovation.core.db import utcnow
@@ -96,3 +97,27 @@ def end_all(user: User, reason: str, *, keep_current: bool = False) -> int:
         stmt = stmt.where(LoginSession.key_hash != _hash(user.session_key))
     result = db.session.execute(stmt.values(ended_at=utcnow(), ended_reason=reason))
     return result.rowcount or 0
+
+
+#: Columns of a User whose change ends the user's login sessions (OWASP Session Management: renew the
+#: session when privileges change): role, dwelling, jurisdiction. (Password change, deactivation and erasure
+#: call ``end_all`` themselves.)
+PRIVILEGE_FIELDS = ("role", "household_id", "district_id", "subdistrict_id", "community_id")
+
+
+@event.listens_for(Session, "before_flush")
+def _end_sessions_on_privilege_change(session, _flush_context, _instances):
+    """When a User's PRIVILEGE_FIELDS change (an administrator changes a role, moves a leader, rebinds a
+    resident), end that user's open login sessions at this flush, so the browsers
+    holding them log in again under the new rights. The session the user is loaded for in this request
+    (a user binding their own dwelling) stays."""
+    for obj in session.dirty:
+        if not isinstance(obj, User) or obj.id is None:
+            continue
+        if not any(attributes.get_history(obj, name).has_changes() for name in PRIVILEGE_FIELDS):
+            continue
+        table = LoginSession.__table__
+        stmt = update(table).where(table.c.user_id == obj.id, table.c.ended_at.is_(None))
+        if obj.session_key:
+            stmt = stmt.where(table.c.key_hash != _hash(obj.session_key))
+        session.connection().execute(stmt.values(ended_at=utcnow(), ended_reason="privilege_change"))

@@ -1,6 +1,6 @@
 """Login, logout and the personal-information notice."""
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -48,6 +48,7 @@ def login():
         else:
             sessions.start(user, user_agent=request.headers.get("User-Agent"))
             db.session.commit()
+            session.clear()  # session fixation: nothing planted before login survives it (new CSRF token too)
             login_user(user, remember=form.remember.data)
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("dashboard.index"))

@@ -112,3 +112,33 @@ def test_the_stored_session_holds_only_a_hash_of_the_key(app, client, world):
     row = db.session.scalars(select(LoginSession)).one()
     key = world["squad_a"].session_key
     assert row.key_hash != key and len(row.key_hash) == 64
+
+
+def test_login_starts_a_fresh_cookie_session(app, client, world):
+    """Session fixation (OWASP): what the browser's session held before login (a planted CSRF token, any
+    key) is dropped when the user logs in."""
+    client.get("/login")
+    with client.session_transaction() as s:
+        s["planted"] = "by someone else"
+        before = s.get("csrf_token")
+    _login(client)
+    with client.session_transaction() as s:
+        assert "planted" not in s and s.get("csrf_token") != before
+
+
+def test_a_change_of_role_or_jurisdiction_ends_the_users_other_sessions(app, client, world):
+    _login(client, "leader_a")
+    other = _fresh(app)
+    _login(other, "squad_a")
+    user = world["leader_a"]
+    user.session_key = None   # as loaded in the administrator's request (the tests share one identity map)
+    user.subdistrict_id = world["jianshe"].id   # moved to another subdistrict by an administrator
+    db.session.commit()
+    _fresh(app)
+    resp = client.get("/compounds")
+    assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+    _fresh(app)
+    assert other.get("/compounds").status_code == 200      # squad_a was not changed
+    ended = db.session.scalars(select(LoginSession.ended_reason).where(LoginSession.user_id == user.id)).all()
+    assert ended == ["privilege_change"]
+
