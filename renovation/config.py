@@ -49,9 +49,12 @@ REMEMBER_COOKIE_SECURE = False
 #: Where the rate limiter keeps its counts: memory:// (one process) or redis://127.0.0.1:6379 (shared
 #: by every worker and app server; production).
 RATELIMIT_STORAGE_URI = "memory://"
-#: Failed logins allowed per address and username, then per address alone (Flask-Limiter syntax).
+#: Failed logins allowed (Flask-Limiter syntax) per address and username; per username from any address
+#: (guessing one password from many addresses); per address alone, a ceiling high enough that one office
+#: behind a NAT is not locked out by its staff's typos.
 LOGIN_RATE_LIMIT = "5 per 15 minutes"
-LOGIN_IP_RATE_LIMIT = "30 per hour"
+LOGIN_USER_RATE_LIMIT = "10 per 15 minutes"
+LOGIN_IP_RATE_LIMIT = "300 per hour"
 #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (nginx: 1).
 PROXY_COUNT = 0
 #: Log one JSON object per line (request id included) instead of plain text.

@@ -1,11 +1,11 @@
 """Login, logout and the personal-information notice."""
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
 from renovation.accounts import privacy, sessions
+from renovation.accounts.credentials import check_credentials
 from renovation.accounts.forms import LoginForm
 from renovation.accounts.models import User
 from renovation.core.security import is_safe_next, login_limits  # noqa: F401  (is_safe_next: older imports)
@@ -36,19 +36,21 @@ def unauthorized():
 @bp.route("/login", methods=["GET", "POST"])
 @login_limits
 def login():
-    """The login page. Failed attempts are rate limited (core.security.login_limits): HTTP 429 after
-    5 failures per address and username in 15 minutes."""
+    """The login page. The answer takes as long for an unknown username as for a wrong password
+    (accounts.credentials). Failed attempts are rate limited (core.security.login_limits): HTTP 429 after
+    5 failures per address and username in 15 minutes, 10 per username from any address, 300 per address."""
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
-        if user is None or not user.check_password(form.password.data) or not user.is_active:
+        user = check_credentials(form.username.data, form.password.data)
+        if user is None:
             flash(_("用户名或密码不正确。"), "danger")
         else:
             sessions.start(user, user_agent=request.headers.get("User-Agent"))
             db.session.commit()
-            session.clear()  # session fixation: nothing planted before login survives it (new CSRF token too)
+            session.clear()  # session fixation: nothing planted before login survives it,
+            g.pop("csrf_token", None)  # not even the CSRF token (Flask-WTF caches it for the request)
             login_user(user, remember=form.remember.data)
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("dashboard.index"))

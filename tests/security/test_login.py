@@ -68,8 +68,8 @@ def test_failed_logins_are_counted_in_redis(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
-    # 5 refusals in the form, then 429; two counters (address+username, address alone).
-    assert done.stdout.strip().splitlines()[-1] == "[200, 200, 200, 200, 200, 429] 2"
+    # 5 refusals in the form, then 429; three counters (address+username, username, address).
+    assert done.stdout.strip().splitlines()[-1] == "[200, 200, 200, 200, 200, 429] 3"
 
 
 def test_remember_me_cookie_is_cleared_at_logout(client, world):
@@ -141,3 +141,49 @@ def test_cross_site_post_gets_no_resend_button_and_no_password_echo(client, worl
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400 and "admin" in html
     assert "s3cret" not in html and "重新提交" not in html
+
+
+def _fail_from(client, address, username, password="wrong-password"):
+    token = csrf_from(client.get("/login", environ_base={"REMOTE_ADDR": address}).get_data(as_text=True))
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_an_office_behind_one_address_is_not_locked_out_by_31_failures(client, world):
+    """Finding 6: one office NAT, 31 failures with 31 different names (more than the old 30-per-address
+    ceiling) lock nobody; the colleague who types the right password gets in."""
+    assert {_fail_from(client, "10.1.1.1", f"staff{i}").status_code for i in range(31)} == {200}
+    assert _fail_from(client, "10.1.1.1", "squad_a", PASSWORD).status_code == 302
+
+
+def test_the_per_address_ceiling_still_holds(app, client, world, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_IP_RATE_LIMIT", "4 per hour")   # the default is 300 per hour
+    assert [_fail_from(client, "10.1.1.2", f"x{i}").status_code for i in range(5)] == [200] * 4 + [429]
+
+
+def test_a_username_is_locked_whatever_the_address(app, client, world, monkeypatch):
+    """Guessing one account's password from many addresses: LOGIN_USER_RATE_LIMIT (10 per 15 minutes by
+    default) failures for one username, then 429 from any address, even with the right password."""
+    monkeypatch.setitem(app.config, "LOGIN_USER_RATE_LIMIT", "3 per 15 minutes")
+    codes = [_fail_from(client, f"10.2.0.{i}", "Admin").status_code for i in range(1, 4)]
+    assert codes == [200, 200, 200]
+    assert _fail_from(client, "10.2.0.99", "admin", PASSWORD).status_code == 429
+    assert _fail_from(client, "10.2.0.99", "squad_a", PASSWORD).status_code == 302   # other accounts unaffected
+
+
+def test_login_takes_as_long_for_an_unknown_user_as_for_a_wrong_password(client, world):
+    """No username enumeration by timing: an unknown name costs a password-hash check too (a dummy hash).
+    Before: ~160 ms for an existing user, ~10 ms for an unknown one."""
+    import statistics
+    import time
+
+    def timed(username):
+        token = csrf_from(client.get("/login").get_data(as_text=True))
+        start = time.perf_counter()
+        resp = client.post("/login", data={"username": username, "password": "wrong-password", "csrf_token": token})
+        assert resp.status_code == 200
+        return time.perf_counter() - start
+
+    known = statistics.median(timed("squad_a") for _ in range(3))
+    unknown = statistics.median(timed("nobody-here") for _ in range(3))
+    assert unknown > 0.5 * known, (known, unknown)
