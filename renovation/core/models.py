@@ -31,6 +31,9 @@ class Upload(db.Model):
     """A stored file (photo, scan): kept under its content hash, shown under its original name.
 
     ``size`` in bytes; ``width``/``height`` in pixels of the original (after EXIF orientation).
+    ``owner_kind``/``owner_id``: what the file belongs to (a 'vote_scan' of Vote 12, a 'repair' photo of
+    RepairRequest 3...), set by the owning area (``core.uploads.set_owner``); who may fetch it is that
+    kind's rule (``core.hooks.register_upload_access``). No owner: a project file ('project').
     """
 
     __tablename__ = "upload"
@@ -47,3 +50,7 @@ class Upload(db.Model):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
     caption: Mapped[str | None] = mapped_column(Text)
+    owner_kind: Mapped[str | None] = mapped_column(String(32))
+    owner_id: Mapped[int | None]
+
+    __table_args__ = (Index("ix_upload_owner", "owner_kind", "owner_id"),)

@@ -43,6 +43,17 @@ def variant_path(folder: str, upload: Upload, variant: str) -> Path:
     return base.with_name(f"{upload.sha256}.{variant}.jpg")
 
 
+def set_owner(upload_id: int | None, kind: str, owner_id: int) -> None:
+    """Record that the stored file ``upload_id`` belongs to ``owner_id`` of ``kind`` (e.g. 'vote_scan', 12):
+    from then on ``/files`` asks the access rule the owning area registered for ``kind``
+    (core.hooks.register_upload_access). Nothing happens for ``upload_id`` None. Flushes nothing."""
+    if upload_id is None:
+        return
+    upload = db.session.get(Upload, upload_id)
+    if upload is not None:
+        upload.owner_kind, upload.owner_id = kind, owner_id
+
+
 def display_name(name: str | None, default: str = "照片") -> str:
     """The file name to show: the last part of what the browser sent (some send 'C:\\fakepath\\x.jpg'),
     control characters removed, at most 255 characters; ``default`` when nothing is left."""

@@ -81,8 +81,10 @@ def vote_form_class(ballot, *, paper: bool = False, proxy: bool = False):
                         else IntegerField(widget=widgets.HiddenInput(),
                                           validators=[InputRequired(_l("缺少房屋。"))]))
         if paper and not proxy:
-            scan = FileField(_l("签字选票扫描件（可选）"), validators=[
+            scan = FileField(_l("签字选票扫描件（替换该户在线投票时必填）"), validators=[
                 Optional(), FileAllowed(IMAGE_EXTENSIONS, _l("请上传 JPG、PNG 或 HEIC 格式的图片。"))])
+            reason = StringField(_l("替换原因（替换该户在线投票时必填，会告知该户）"), validators=[
+                Optional(), Length(max=200, message=_l("替换原因不能超过200字。"))])
         if proxy:
             proxy_name = StringField(_l("受托人姓名"), validators=[DataRequired(_l("请填写受托人姓名。")),
                                                               Length(max=64, message=_l("姓名不能超过64字。"))])

@@ -168,6 +168,9 @@ class Vote(db.Model):
     proxy_name: Mapped[str | None] = mapped_column(String(64))
     #: The signed authorisation letter (授权委托书) of a proxy vote (channel PROXY), an image Upload.
     letter_upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id"))
+    #: Why staff entered this version over the household's own online vote (required then; shown on the
+    #: receipt and sent to the household). Not in the hash chain: it is an explanation, not the vote.
+    reason: Mapped[str | None] = mapped_column(String(200))
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     record_hash: Mapped[str | None] = mapped_column(String(64))
 

@@ -38,9 +38,11 @@ from renovation.voting.votes import (
     RACE_MESSAGE,
     can_view_receipt,
     cast_vote,
+    check_paper_replacement,
     check_vote_allowed,
     current_vote,
     find_receipt,
+    households_voted_online,
     normalise_receipt_code,
     verify_chain,
 )
@@ -51,7 +53,7 @@ __all__ = [
     "scope_label", "is_open_for_votes",
     # votes and receipts
     "RACE_MESSAGE", "current_vote", "check_vote_allowed", "cast_vote", "can_view_receipt", "verify_chain",
-    "normalise_receipt_code", "find_receipt",
+    "normalise_receipt_code", "find_receipt", "check_paper_replacement", "households_voted_online",
     # results and objections
     "freeze_electorate", "ballot_dwellings", "ballot_tallies", "close_ballot", "can_see_tally",
     "RESULT_NOTICE_DAYS", "publish_results", "is_in_notice", "ballot_objections", "can_object",

@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from renovation.core.errors import DomainError
 from renovation.core.i18n import DEFAULT_LOCALE, current_language
 from renovation.core.uploads import save_image
 from renovation.extensions import db
@@ -223,27 +224,43 @@ def close_ballot(ballot_id: int):
 @bp.route("/<int:ballot_id>/paper", methods=["GET", "POST"])
 @login_required
 def paper(ballot_id: int):
-    """A squad member enters a paper ballot for an eligible household (signed scan optional)."""
+    """A squad member enters a paper ballot for an eligible household (signed scan optional). Replacing the
+    household's own online vote needs the scan and a reason, and the household is told (voting.votes)."""
     ballot = load_ballot(ballot_id, edit=True)
     households = services.eligible_households(ballot)
+    online = services.households_voted_online(ballot)
     form = vote_form_class(ballot, paper=True)()
-    form.household_id.choices = [(h.id, h.label + (f" · {h.voter_name}" if h.voter_name else "")) for h in households]
+    form.household_id.choices = [
+        (h.id, h.label + (f" · {h.voter_name}" if h.voter_name else "") + (_(" · 已在线投票") if h.id in online else ""))
+        for h in households]
+    failed = False
     if form.validate_on_submit():
         household = db.session.get(Household, form.household_id.data)
         services.check_vote_allowed(current_user, ballot, household, Channel.PAPER)
-        scan_id = None
-        if form.scan.data:
-            upload = save_image(form.scan.data.read(), form.scan.data.filename, current_app.config["UPLOAD_FOLDER"],
-                                project_id=ballot.project_id, user=current_user, caption="纸质选票")
-            scan_id = upload.id
-        v = services.cast_vote(current_user, ballot, household, form.choices_map(), channel=Channel.PAPER,
-                               scan_upload_id=scan_id)
-        db.session.commit()
-        flash(_("已录入 %(household)s 的纸质选票，回执码 %(code)s。", household=household.label, code=v.receipt_code),
-              "success")
-        return redirect(url_for("voting.paper", ballot_id=ballot.id))
+        try:
+            # Before the scan is stored: a refused replacement writes nothing at all.
+            services.check_paper_replacement(ballot, household, has_scan=bool(form.scan.data),
+                                             reason=form.reason.data)
+            scan_id = None
+            if form.scan.data:
+                upload = save_image(form.scan.data.read(), form.scan.data.filename,
+                                    current_app.config["UPLOAD_FOLDER"], project_id=ballot.project_id,
+                                    user=current_user, caption="纸质选票")
+                scan_id = upload.id
+            v = services.cast_vote(current_user, ballot, household, form.choices_map(), channel=Channel.PAPER,
+                                   scan_upload_id=scan_id, reason=form.reason.data)
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.message, "danger")
+            failed = True
+        else:
+            db.session.commit()
+            flash(_("已录入 %(household)s 的纸质选票，回执码 %(code)s。", household=household.label,
+                    code=v.receipt_code), "success")
+            return redirect(url_for("voting.paper", ballot_id=ballot.id))
     return render_template("voting/paper.html", ballot=ballot, project=ballot.project, form=form,
-                           open_for_votes=services.is_open_for_votes(ballot)), 400 if form.errors else 200
+                           open_for_votes=services.is_open_for_votes(ballot)), \
+        400 if form.errors or failed else 200
 
 
 

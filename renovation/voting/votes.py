@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from renovation.accounts.models import User
-from renovation.core import audit
+from renovation.core import audit, events
+from renovation.core.uploads import set_owner
 from renovation.core.db import lock_row, utcnow
 from renovation.core.errors import DomainError, PermissionDenied
 from renovation.extensions import db
@@ -33,6 +34,13 @@ def current_vote(ballot: Ballot, household_id: int) -> Vote | None:
     """The household's current vote on ``ballot`` (choices loaded), or None."""
     return db.session.scalar(select(Vote).options(selectinload(Vote.choices)).where(
         Vote.ballot_id == ballot.id, Vote.household_id == household_id, Vote.is_current.is_(True)))
+
+
+def households_voted_online(ballot: Ballot) -> set[int]:
+    """Ids of the households whose current vote on ``ballot`` is their own online vote (one statement).
+    The squad sees who voted online (not how) so that a paper ballot over it is entered knowingly."""
+    return set(db.session.scalars(select(Vote.household_id).where(
+        Vote.ballot_id == ballot.id, Vote.is_current.is_(True), Vote.channel == Channel.ONLINE)))
 
 
 def _new_receipt_code() -> str:
@@ -68,6 +76,26 @@ def check_vote_allowed(user: User, ballot: Ballot, household: Household, channel
                             scope=scope_label(ballot)))
 
 
+#: Most characters of the reason for replacing a household's online vote with a paper ballot.
+REASON_MAX = 200
+
+
+def check_paper_replacement(ballot: Ballot, household: Household, *, has_scan: bool, reason: str | None,
+                            old: Vote | None = None) -> None:
+    """Raise DomainError when a paper ballot for ``household`` would replace its own online vote without
+    the signed scan or without a reason (at most REASON_MAX characters). ``old``: the current vote if
+    already loaded. Writes nothing; a paper ballot over a paper or proxy vote, or a first one, needs neither."""
+    old = old if old is not None else current_vote(ballot, household.id)
+    if old is None or old.channel is not Channel.ONLINE:
+        return
+    if not has_scan:
+        raise DomainError(_("该户已在线投票：用纸质选票替换，须上传业主签字的纸质选票扫描件。"))
+    if not (reason or "").strip():
+        raise DomainError(_("该户已在线投票：用纸质选票替换，须填写替换原因（会告知该户）。"))
+    if len(reason.strip()) > REASON_MAX:
+        raise DomainError(_("替换原因不能超过%(max)d字。", max=REASON_MAX))
+
+
 def _lock_ballot(ballot: Ballot) -> None:
     """Serialise the votes of one ballot until commit (core.db.lock_row: FOR UPDATE on PostgreSQL, the write
     lock taken first on SQLite), then re-read the ballot so a close that got in first is seen."""
@@ -77,7 +105,7 @@ def _lock_ballot(ballot: Ballot) -> None:
 
 def cast_vote(user: User, ballot: Ballot, household: Household, choices: dict[int, Choice], *,
               channel: Channel = Channel.ONLINE, scan_upload_id: int | None = None,
-              proxy_name: str | None = None, letter_upload_id: int | None = None,
+              proxy_name: str | None = None, letter_upload_id: int | None = None, reason: str | None = None,
               now: datetime | None = None) -> Vote:
     """Record ``household``'s vote on ``ballot``: one choice per ballot item (``choices`` maps
     BallotItem.id -> Choice). One household, one current vote: a new vote supersedes the current one
@@ -85,7 +113,9 @@ def cast_vote(user: User, ballot: Ballot, household: Household, choices: dict[in
     record_hash chained to the previous Vote of the ballot (rules.vote_record_hash).
 
     Online: only the resident bound to the household. Paper: a squad member of the project or an
-    administrator, for any eligible household (``scan_upload_id`` optional). Proxy (委托投票): entered by
+    administrator, for any eligible household (``scan_upload_id`` optional, except that a paper ballot
+    replacing the household's own online vote needs the scan and a ``reason``: it is then announced as
+    ``vote.replaced_by_paper`` so the household is told). Proxy (委托投票): entered by
     the squad for the delegate ``proxy_name`` with the signed authorisation letter ``letter_upload_id``
     (both required). Raises PermissionDenied (nothing written), or DomainError when the ballot is not open
     or its closing time passed, the household is outside the scope, the choices do not match the items, a
@@ -110,6 +140,10 @@ def cast_vote(user: User, ballot: Ballot, household: Household, choices: dict[in
         raise DomainError(_("请对每一项都选择“同意”“反对”或“弃权”。"))
 
     old = current_vote(ballot, household.id)
+    reason = (reason or "").strip() or None
+    if channel is Channel.PAPER:
+        check_paper_replacement(ballot, household, has_scan=scan_upload_id is not None, reason=reason, old=old)
+    replaces_online = channel is Channel.PAPER and old is not None and old.channel is Channel.ONLINE
     prev = db.session.scalar(select(Vote).where(Vote.ballot_id == ballot.id).order_by(Vote.id.desc()).limit(1))
     try:
         if old is not None:
@@ -121,7 +155,8 @@ def cast_vote(user: User, ballot: Ballot, household: Household, choices: dict[in
         vote = Vote(ballot_id=ballot.id, household_id=household.id, channel=channel, entered_by_id=user.id,
                     cast_at=now, is_current=True, receipt_code=code, scan_upload_id=scan_upload_id,
                     proxy_name=proxy_name if channel is Channel.PROXY else None,
-                    letter_upload_id=letter_upload_id if channel is Channel.PROXY else None, prev_hash=prev_hash)
+                    letter_upload_id=letter_upload_id if channel is Channel.PROXY else None, prev_hash=prev_hash,
+                    reason=reason if channel is not Channel.ONLINE else None)
         vote.choices = [VoteChoice(ballot_item_id=iid, choice=c) for iid, c in sorted(choices.items())]
         vote.record_hash = rules.vote_record_hash(
             prev_hash, ballot_id=ballot.id, household_id=household.id, channel=channel.value,
@@ -132,11 +167,19 @@ def cast_vote(user: User, ballot: Ballot, household: Household, choices: dict[in
     except IntegrityError:
         db.session.rollback()
         raise DomainError(RACE_MESSAGE) from None
+    set_owner(scan_upload_id, "vote_scan", vote.id)
+    set_owner(vote.letter_upload_id, "proxy_letter", vote.id)
+    # Ballot secrecy: the audit row says that the household voted, how, and the record's hash (which
+    # proves the record unchanged), never its choices or receipt code (readable by leaders).
+    after = {"household_id": household.id, "channel": channel.value, "record_hash": vote.record_hash}
+    if vote.reason:
+        after["reason"] = vote.reason
     audit.record(user, "vote.change" if old is not None else "vote.cast", vote,
-                 before={"vote_id": old.id, "receipt": old.receipt_code} if old is not None else None,
-                 after={"household_id": household.id, "channel": channel.value, "receipt": code,
-                        "choices": {str(k): v.value for k, v in sorted(choices.items())}},
-                 project_id=ballot.project_id)
+                 before={"vote_id": old.id, "record_hash": old.record_hash} if old is not None else None,
+                 after=after, project_id=ballot.project_id)
+    if replaces_online:
+        events.announce("vote.replaced_by_paper", actor=user, ballot_id=ballot.id, project_id=ballot.project_id,
+                        household_id=household.id, vote_id=vote.id, replaced_vote_id=old.id, reason=reason)
     return vote
 
 
