@@ -63,6 +63,14 @@ def session_user_id(user: User) -> str:
     return user.get_id()
 
 
+def file_url(upload_id: int, variant: str = "thumb") -> str:
+    """The address of a stored file as the app links it: ``/files/<id>-<signature>/<variant>`` (the bare id
+    is a 404, core.uploads.UploadRefConverter). Needs the app context."""
+    from renovation.core.uploads import upload_signature
+
+    return f"/files/{upload_id}-{upload_signature(upload_id)}/{variant}"
+
+
 def make_compound(community: Community, name: str, buildings: int, entrances: int, per_entrance: int,
                   area: Decimal = Decimal("80.00")) -> Compound:
     """A compound with buildings x entrances x per_entrance households, each with its own owner."""

@@ -269,3 +269,148 @@ def test_a_resident_cannot_vote_for_another_household(client, world, objects, lo
         "step": "confirm"})
     assert resp.status_code == 403 and "您只能为自己的房屋投票" in resp.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Vote)) == before
+
+
+# Files by owner (issue 15, finding 1): one stored file of every kind, attached to a real object of
+# compound A, fetched by every kind of user. Personal documents (a household's paper ballot scan, its
+# proxy letter, the photo of its repair request, taken inside the home) are for the household, the
+# project's squad and administrators only; every other kind follows the project.
+PERSONAL = [302, 200, 403, 403, 200, 403, 403, 403, 200]
+PROJECT_FILE = [302, 200, 403, 200, 200, 403, 200, 403, 200]
+UPLOAD_MATRIX = {
+    #              anon res_a res_b sup_a sq_a sq_o ld_a ld_o admin
+    "vote_scan": PERSONAL, "proxy_letter": PERSONAL, "repair": PERSONAL,
+    "plan_photo": PROJECT_FILE, "progress": PROJECT_FILE, "problem": PROJECT_FILE, "site_log": PROJECT_FILE,
+    "acceptance": PROJECT_FILE, "handover": PROJECT_FILE, "activity": PROJECT_FILE, "project": PROJECT_FILE,
+}
+
+
+@pytest.fixture
+def owned_uploads(world, app, objects):
+    """{kind: Upload id} with each upload attached to its owner the way its area attaches it."""
+    from renovation.aftercare.models import (
+        ActivityKind,
+        ActivityPhoto,
+        CommunityActivity,
+        HandoverDocument,
+        RepairRequest,
+    )
+    from renovation.construction.models import (
+        Acceptance,
+        AcceptanceDocument,
+        ProgressUpdate,
+        SiteLog,
+        SiteLogPhoto,
+    )
+    from renovation.core.uploads import set_owner
+    from renovation.projects.models import ProgressStatus
+    from renovation.wishes.models import Channel
+
+    pa, squad = world["project_a"], world["squad_a"]
+    out = {}
+
+    def new(kind):
+        buf = io.BytesIO()
+        Image.new("RGB", (12, 12), "white").save(buf, "PNG")
+        upload = save_image(buf.getvalue(), f"{kind}.png", app.config["UPLOAD_FOLDER"], project_id=pa.id, user=squad)
+        out[kind] = upload.id
+        return upload.id
+
+    ballot = db.session.get(Ballot, objects["ballot_id"])
+    item = ballot.items[0]
+    own = world["households_a"][0]           # resident_a's household, which voted online in ``objects``
+    cast_vote(squad, ballot, own, {item.id: Choice.AGAINST}, channel=Channel.PAPER, scan_upload_id=new("vote_scan"),
+              reason="业主到社区当面更改")
+    cast_vote(squad, ballot, own, {item.id: Choice.AGREE}, channel=Channel.PROXY, proxy_name="王受托",
+              letter_upload_id=new("proxy_letter"))
+    repair = db.session.get(RepairRequest, objects["repair_id"])
+    repair.photo_id = new("repair")
+    set_owner(repair.photo_id, "repair", repair.id)
+    plan = db.session.scalar(select(Plan).where(Plan.project_id == pa.id))
+    plan.notice_photo_id = new("plan_photo")
+    set_owner(plan.notice_photo_id, "plan_photo", plan.id)
+    update = ProgressUpdate(project_item_id=world["items_a"][0].id, percent=40, status=ProgressStatus.IN_PROGRESS,
+                            photo_id=new("progress"), author_id=squad.id)
+    problem = db.session.get(ProblemReport, objects["problem_id"])
+    problem.photo_id = new("problem")
+    log = SiteLog(project_id=pa.id, log_date=utcnow().date(), weather="晴", workforce=12, work_done="燃气管道敷设")
+    acceptance = Acceptance(project_id=pa.id, accepted_on=utcnow().date(), passed=True)
+    activity = CommunityActivity(project_id=pa.id, kind=ActivityKind.CULTURE, title="垃圾分类宣传",
+                                 held_on=utcnow().date(), organiser="社区居委会")
+    db.session.add_all([update, log, acceptance, activity])
+    db.session.flush()
+    set_owner(update.photo_id, "progress", update.id)
+    set_owner(problem.photo_id, "problem", problem.id)
+    db.session.add(SiteLogPhoto(site_log_id=log.id, upload_id=new("site_log")))
+    set_owner(out["site_log"], "site_log", log.id)
+    db.session.add(AcceptanceDocument(acceptance_id=acceptance.id, upload_id=new("acceptance")))
+    set_owner(out["acceptance"], "acceptance", acceptance.id)
+    db.session.add(HandoverDocument(handover_id=objects["handover_id"], title="移交书", upload_id=new("handover")))
+    set_owner(out["handover"], "handover", objects["handover_id"])
+    db.session.add(ActivityPhoto(activity_id=activity.id, upload_id=new("activity")))
+    set_owner(out["activity"], "activity", activity.id)
+    out["project"] = objects["upload_id"]    # a project's file without a more specific owner
+    db.session.commit()
+    return out
+
+
+def test_every_kind_of_upload_against_every_kind_of_user(app, client, owned_uploads, login, logout):
+    from flask import url_for
+
+    from renovation.core.hooks import registered_upload_kinds
+
+    assert set(UPLOAD_MATRIX) == set(registered_upload_kinds(app)), "a kind of upload without a row"
+    with app.test_request_context():
+        urls = {kind: url_for("core.upload_file", upload_id=uid, variant="thumb") for kind, uid in owned_uploads.items()}
+    got = {kind: [] for kind in UPLOAD_MATRIX}
+    for user in USERS:
+        if user != "anonymous":
+            login(user)
+        for kind in UPLOAD_MATRIX:
+            got[kind].append(client.get(urls[kind]).status_code)
+        if user != "anonymous":
+            logout()
+    assert got == UPLOAD_MATRIX
+
+
+def test_viewing_a_personal_document_is_logged_and_nothing_is_cached(app, client, world, owned_uploads, login,
+                                                                      logout):
+    from flask import url_for
+
+    with app.test_request_context():
+        scan = url_for("core.upload_file", upload_id=owned_uploads["vote_scan"], variant="display")
+        photo = url_for("core.upload_file", upload_id=owned_uploads["progress"], variant="original")
+
+    def views():
+        return db.session.scalars(select(AuditLog).where(AuditLog.action == "personal_data.view",
+                                                         AuditLog.object_type == "Upload")).all()
+
+    login("resident_a")                     # the household itself: its own document, not logged
+    resp = client.get(scan)
+    assert resp.status_code == 200 and resp.headers["Cache-Control"] == "private, no-store"
+    assert views() == []
+    logout()
+    login("squad_a")
+    assert client.get(scan).status_code == 200
+    [row] = views()
+    assert row.user_id == world["squad_a"].id
+    assert row.object_id == owned_uploads["vote_scan"] and row.after["kind"] == "vote_scan"
+    resp = client.get(photo)                # a project photo: not personal, not logged, still not cached
+    assert resp.status_code == 200 and resp.headers["Cache-Control"] == "private, no-store"
+    assert len(views()) == 1
+
+
+def test_upload_addresses_cannot_be_guessed(app, client, owned_uploads, login):
+    """/files/<id>-<signature>/...: the bare sequential id, or a signature of another id, is not found."""
+    from flask import url_for
+
+    uid = owned_uploads["project"]
+    with app.test_request_context():
+        good = url_for("core.upload_file", upload_id=uid, variant="thumb")
+        other = url_for("core.upload_file", upload_id=uid + 1, variant="thumb")
+    signature = good.split("/")[2].split("-")[1]
+    login("admin")
+    assert client.get(good).status_code == 200
+    assert client.get(f"/files/{uid}/thumb").status_code == 404
+    assert client.get(f"/files/{uid}-{other.split('/')[2].split('-')[1]}/thumb").status_code == 404
+    assert client.get(f"/files/{uid + 1}-{signature}/thumb").status_code == 404

@@ -175,6 +175,11 @@ def test_loading_twice_creates_nothing(app):
     assert load_demo() is True
     counts = {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in db.metadata.sorted_tables}
     assert counts["household"] == 1128 + 956  # others: 120 + 76 + 132 + 124 + 216 + 288
+    # Every stored file knows its owner, so /files asks the owner's rule (issue 15, finding 1).
+    from renovation.core.models import Upload
+
+    owners = dict(db.session.execute(select(Upload.owner_kind, func.count()).group_by(Upload.owner_kind)).all())
+    assert None not in owners and set(owners) <= {"site_log", "progress", "handover", "activity"}, owners
     assert load_demo() is False
     assert seed_catalogue() == 0
     db.session.commit()

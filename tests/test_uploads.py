@@ -16,7 +16,7 @@ from renovation.core.uploads import variant_path
 from renovation.extensions import db
 from renovation.projects.models import ProjectItemStatus
 from renovation.projects.rules import Stage
-from tests.factories import csrf_from
+from tests.factories import csrf_from, file_url
 
 
 @pytest.fixture
@@ -77,10 +77,10 @@ def test_heic_from_an_iphone_is_accepted(client, item, login, app):
     assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
     upload = db.session.scalar(select(Upload))
     assert (upload.content_type, upload.extension, upload.width, upload.height) == ("image/heic", "heic", 64, 48)
-    thumb = client.get(f"/files/{upload.id}/thumb")
+    thumb = client.get(file_url(upload.id, "thumb"))
     assert thumb.status_code == 200 and thumb.mimetype == "image/jpeg"  # browsers cannot show HEIC: a JPEG copy
     assert Image.open(io.BytesIO(thumb.data)).size == (64, 48)
-    original = client.get(f"/files/{upload.id}/original")
+    original = client.get(file_url(upload.id, "original"))
     assert original.data == data and original.mimetype == "image/heic"
 
 
@@ -118,18 +118,18 @@ def test_chinese_name_kept_for_display_stored_under_content_hash(client, item, l
     path = variant_path(app.config["UPLOAD_FOLDER"], first, "original")
     assert path.name == f"{sha}.jpg" and path.parent.name == sha[:2]  # no user text in the path
     assert len(list(path.parent.glob(f"{sha}.*"))) == 3                # original, display, thumb: stored once
-    resp = client.get(f"/files/{first.id}/original")
+    resp = client.get(file_url(first.id, "original"))
     assert resp.status_code == 200 and resp.data == data
     assert f"filename*=UTF-8''{quote('外墙照片(1).jpg')}" in resp.headers["Content-Disposition"]
 
     # served only to users who may see the project
     logout()
-    assert client.get(f"/files/{first.id}/thumb").status_code == 302   # to the login page
+    assert client.get(file_url(first.id, "thumb")).status_code == 302   # to the login page
     login("resident_b")
-    assert client.get(f"/files/{first.id}/thumb").status_code == 403
+    assert client.get(file_url(first.id, "thumb")).status_code == 403
     logout()
     login("resident_a")
-    assert client.get(f"/files/{first.id}/thumb").status_code == 200
+    assert client.get(file_url(first.id, "thumb")).status_code == 200
 
 
 def test_decompression_bomb_is_refused_in_chinese(app, world):

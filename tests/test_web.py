@@ -8,7 +8,7 @@ from PIL import Image
 from renovation.accounts.views import is_safe_next
 from renovation.core.uploads import save_image
 from renovation.extensions import db
-from tests.factories import PASSWORD, csrf_from
+from tests.factories import PASSWORD, csrf_from, file_url
 
 
 def test_health(client, app):
@@ -73,13 +73,13 @@ def test_uploads_are_served_only_to_those_who_see_the_project(client, world, log
                         project_id=world["project_a"].id, user=world["squad_a"])
     db.session.commit()
     login("resident_b")
-    assert client.get(f"/files/{upload.id}/thumb").status_code == 403
+    assert client.get(file_url(upload.id, "thumb")).status_code == 403
     logout()
     login("resident_a")
-    resp = client.get(f"/files/{upload.id}/original")
+    resp = client.get(file_url(upload.id, "original"))
     assert resp.status_code == 200 and resp.data == _jpeg_bytes()
     assert "filename*=UTF-8''%E5%A4%96%E5%A2%99" in resp.headers["Content-Disposition"]
-    thumb = Image.open(io.BytesIO(client.get(f"/files/{upload.id}/thumb").data))
+    thumb = Image.open(io.BytesIO(client.get(file_url(upload.id, "thumb")).data))
     assert thumb.size == (40, 20)  # smaller than 320 px: kept as is
 
 
@@ -131,7 +131,7 @@ def test_a_png_named_jpg_downloads_as_png(client, world, login, app):
                         project_id=world["project_a"].id, user=world["squad_a"])
     db.session.commit()
     login("squad_a")
-    resp = client.get(f"/files/{upload.id}/original")
+    resp = client.get(file_url(upload.id, "original"))
     # 外墙照片(1).png, percent-encoded as UTF-8 (RFC 5987).
     assert resp.mimetype == "image/png"
     assert "filename*=UTF-8''%E5%A4%96%E5%A2%99%E7%85%A7%E7%89%87%281%29.png" in resp.headers["Content-Disposition"]

@@ -40,7 +40,7 @@ from renovation.aftercare.models import (
 )
 from renovation.construction.models import Acceptance
 from renovation.core.db import utcnow
-from renovation.core.uploads import save_image
+from renovation.core.uploads import save_image, set_owner
 from renovation.extensions import db
 from renovation.org.demo import Names, build_compound
 from renovation.org.models import Community, Compound, Household
@@ -129,6 +129,7 @@ def load(ctx) -> None:
     scan = save_image(_sheet(), "燃气管网移交确认书.jpg", folder, project_id=project.id, user=squad,
                       caption="燃气管网移交确认书")
     db.session.add(HandoverDocument(handover_id=gas.id, title="燃气管网移交确认书（双方签字）", upload_id=scan.id))
+    set_owner(scan.id, "handover", gas.id)
 
     _repairs(project, ctx.compound, users, d, rng)
     _activities(project, d, squad2, folder)
@@ -208,6 +209,7 @@ def _activities(project: Project, d, user, folder: str) -> None:
             up = save_image(_picture(i * 10 + j, colour), f"{title}{j + 1}.jpg", folder, project_id=project.id,
                             user=user, caption=f"活动照片：{title}")
             activity.photos.append(ActivityPhoto(upload_id=up.id))
+            set_owner(up.id, "activity", activity.id)
 
 
 def _qinling_survey(rng: random.Random) -> None:

@@ -26,6 +26,7 @@ from renovation.aftercare.models import (
 )
 from renovation.core import audit
 from renovation.core.errors import DomainError
+from renovation.core.uploads import set_owner
 from renovation.extensions import db
 from renovation.projects.models import Project
 
@@ -122,7 +123,9 @@ def add_activity(project: Project, user: User, *, kind: ActivityKind, title: str
     db.session.add(activity)
     db.session.flush()
     for p in photos or []:
-        activity.photos.append(ActivityPhoto(upload_id=save_photo(p, project, user, f"活动照片：{activity.title}")))
+        upload_id = save_photo(p, project, user, f"活动照片：{activity.title}")
+        activity.photos.append(ActivityPhoto(upload_id=upload_id))
+        set_owner(upload_id, "activity", activity.id)
     db.session.flush()
     audit.record(user, "activity.add", activity, after={"title": activity.title, "kind": kind.value,
                                                         "participants": participants})

@@ -18,6 +18,7 @@ from renovation.aftercare.common import Photo, clean, require_edit, save_photo
 from renovation.aftercare.models import Handover, HandoverDocument, HandoverStatus, PropertyContract
 from renovation.core import audit
 from renovation.core.errors import DomainError
+from renovation.core.uploads import set_owner
 from renovation.extensions import db
 from renovation.projects.models import Project
 
@@ -67,6 +68,7 @@ def add_handover_document(handover: Handover, user: User, *, title: str, scan: P
     require_edit(user, project, _("只有本项目的专班成员可以上传移交资料。"))
     upload_id = save_photo(scan, project, user, f"{handover.asset}移交资料：{title.strip()}")
     doc = HandoverDocument(handover_id=handover.id, title=title.strip(), upload_id=upload_id)
+    set_owner(upload_id, "handover", handover.id)
     db.session.add(doc)
     db.session.flush()
     audit.record(user, "handover.document", handover, after={"document": doc.title, "upload_id": upload_id})

@@ -19,6 +19,7 @@ from renovation.aftercare.models import RepairCategory, RepairRequest, RepairSta
 from renovation.core import audit
 from renovation.core.db import utcnow
 from renovation.core.errors import DomainError, PermissionDenied
+from renovation.core.uploads import set_owner
 from renovation.extensions import db
 from renovation.org.models import Household
 from renovation.projects.access import can_edit_project, can_view_project
@@ -88,6 +89,18 @@ def can_see_repair(user: User, request: RepairRequest, project: Project) -> bool
     return can_view_project(user, project)
 
 
+def may_fetch_repair_photo(user: User, upload) -> bool:
+    """Upload-access rule of a repair request's photo (``upload.owner_id`` is the RepairRequest), often
+    taken inside the home: the household (or the resident who filed it), the project's squad and
+    administrators. Leaders read the request, not the photo."""
+    req = db.session.get(RepairRequest, upload.owner_id) if upload.owner_id else None
+    if req is None or not user.is_authenticated:
+        return False
+    if user.is_resident_like():
+        return req.reporter_id == user.id or (req.household_id is not None and req.household_id == user.household_id)
+    return can_edit_project(user, db.session.get(Project, req.project_id))
+
+
 def file_repair(project: Project, user: User, *, category_id: int, location: str, description: str | None,
                 photo: Photo | None = None) -> RepairRequest:
     """A resident files a repair request for their household (status submitted); the category's target
@@ -108,6 +121,7 @@ def file_repair(project: Project, user: User, *, category_id: int, location: str
                         created_at=utcnow())
     db.session.add(req)
     db.session.flush()
+    set_owner(photo_id, "repair", req.id)
     audit.record(user, "repair.file", req, after={"category": category.name, "target_hours": category.target_hours})
     return req
 

@@ -29,7 +29,7 @@ from renovation.core import audit
 from renovation.core.errors import DomainError, PermissionDenied
 from renovation.core.i18n import chinese
 from renovation.core.timeutil import local_today
-from renovation.core.uploads import save_document
+from renovation.core.uploads import save_document, set_owner
 from renovation.extensions import db
 from renovation.projects.access import can_edit_project
 from renovation.projects.models import ProgressStatus, Project, ProjectItem, ProjectItemStatus
@@ -85,6 +85,7 @@ def record_acceptance(project: Project, user: User, accepted_on: date, passed: b
         upload = save_document(data, name, current_app.config["UPLOAD_FOLDER"], project_id=project.id, user=user,
                                caption="竣工验收资料")
         db.session.add(AcceptanceDocument(acceptance_id=acceptance.id, upload_id=upload.id))
+        set_owner(upload.id, "acceptance", acceptance.id)
     if passed:
         for item in items.values():
             before = {"percent": item.progress_percent, "status": item.progress_status.value}

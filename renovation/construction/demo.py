@@ -28,7 +28,7 @@ from renovation.construction.models import (
     SiteLog,
     SiteLogPhoto,
 )
-from renovation.core.uploads import save_image
+from renovation.core.uploads import save_image, set_owner
 from renovation.extensions import db
 from renovation.org.demo import Register
 from renovation.planning.models import Contractor, Milestone
@@ -89,6 +89,7 @@ def load(ctx) -> None:
             upload = save_image(_photo(rng, j * 2 + k), f"施工日志{log.log_date:%m%d}-{k + 1}.jpg", folder,
                                 project_id=project.id, user=squad, caption=f"{log.log_date:%Y-%m-%d}施工现场")
             db.session.add(SiteLogPhoto(site_log_id=log.id, upload_id=upload.id))
+            set_owner(upload.id, "site_log", log.id)
 
     # inspections: gas pipes all passed; facade insulation with one failed line -> its problem report
     templates = {t.code: t for t in db.session.scalars(select(ChecklistTemplate))}
@@ -174,6 +175,9 @@ def _progress(project: Project, rng: random.Random, staff: list[User], series: d
                                        photo_id=photo.id if photo else None, author_id=author.id,
                                        created_at=at(day, 17, rng.randrange(60))))
     db.session.add_all(rows)
+    db.session.flush()
+    for row in rows:
+        set_owner(row.photo_id, "progress", row.id)
 
 
 def _site_photo(variant: int) -> bytes:

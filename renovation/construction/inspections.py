@@ -29,6 +29,7 @@ from renovation.core import audit
 from renovation.core.errors import DomainError, PermissionDenied
 from renovation.core.i18n import DEFAULT_LOCALE, current_language, format_date
 from renovation.core.timeutil import local_today
+from renovation.core.uploads import set_owner
 from renovation.extensions import db
 from renovation.projects.access import can_edit_project, can_verify_rectification
 from renovation.projects.models import Project, ProjectItem
@@ -74,6 +75,7 @@ def add_site_log(project: Project, user: User, log_date: date, weather: str, wor
     for photo in photos or []:
         photo_id = save_photo(photo, project, user, f"{log_date:%Y-%m-%d}施工日志")
         db.session.add(SiteLogPhoto(site_log_id=log.id, upload_id=photo_id))
+        set_owner(photo_id, "site_log", log.id)
     db.session.flush()
     audit.record(user, "site_log.add", log, after={"log_date": log_date.isoformat(), "workforce": workforce,
                                                    "photos": len(photos or [])})

@@ -20,6 +20,7 @@ from renovation.core import audit
 from renovation.core.db import utcnow
 from renovation.core.errors import DomainError, PermissionDenied
 from renovation.core.timeutil import local_today
+from renovation.core.uploads import set_owner
 from renovation.extensions import db
 from renovation.org.models import Building, Entrance
 from renovation.planning.models import Contractor
@@ -36,6 +37,7 @@ def add_step(problem: ProblemReport, user: User, to: ProblemStatus, note: str | 
                          user_id=user.id)
     db.session.add(step)
     db.session.flush()
+    set_owner(photo_id, "problem", problem.id)  # report, rectification and verification photos: the problem's
     audit.record(user, action, problem, before={"status": before.value} if before else None,
                  after={"status": to.value, **(extra or {})}, project_id=problem.project_id)
     tell_reporter(problem, user, to)

@@ -23,7 +23,7 @@ from renovation.core import audit
 from renovation.core.errors import DomainError, PermissionDenied
 from renovation.core.i18n import chinese
 from renovation.core.timeutil import local_today
-from renovation.core.uploads import save_image
+from renovation.core.uploads import save_image, set_owner
 from renovation.extensions import db
 from renovation.projects.access import can_edit_project
 from renovation.projects.models import ProgressStatus, Project, ProjectItem, ProjectItemStatus
@@ -75,6 +75,7 @@ def post_progress(item: ProjectItem, user: User, percent: int, status: ProgressS
     item.progress_status = status
     db.session.add(update)
     db.session.flush()
+    set_owner(photo_id, "progress", update.id)
     audit.record(user, "progress.update", item, before=before, after={"percent": percent, "status": status.value},
                  project_id=project.id)
     return update

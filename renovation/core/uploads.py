@@ -7,11 +7,14 @@ Documents (PDF, via ``save_document``) keep only the original. The name the user
 """
 
 import hashlib
+import hmac
 import io
 from pathlib import Path
 
+from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from werkzeug.routing import BaseConverter, ValidationError
 
 from renovation.core.errors import UploadError
 from renovation.core.models import Upload
@@ -41,6 +44,33 @@ def variant_path(folder: str, upload: Upload, variant: str) -> Path:
     if variant == "original":
         return base.with_name(f"{upload.sha256}.{upload.extension}")
     return base.with_name(f"{upload.sha256}.{variant}.jpg")
+
+
+def upload_signature(upload_id: int) -> str:
+    """16 hex digits of HMAC-SHA256(SECRET_KEY, 'upload:<id>'): what makes a file's address unguessable."""
+    key = str(current_app.secret_key).encode()
+    return hmac.new(key, f"upload:{int(upload_id)}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+class UploadRefConverter(BaseConverter):
+    """``<upload:upload_id>`` in URLs: ``<id>-<signature>`` (upload_signature), e.g. ``/files/12-3fa9c0d41b7e2a65/thumb``.
+
+    Upload ids are sequential; the signature makes an address that was never shown to the user
+    unguessable (a second defence behind the owner's access rule, and upload counts do not leak).
+    ``url_for('core.upload_file', upload_id=12, ...)`` signs; a bare or wrong signature is a 404.
+    """
+
+    regex = r"[0-9]{1,10}-[0-9a-f]{16}"
+
+    def to_python(self, value: str) -> int:
+        raw_id, _sep, signature = value.partition("-")
+        upload_id = int(raw_id)
+        if not 1 <= upload_id <= 2**31 - 1 or not hmac.compare_digest(signature, upload_signature(upload_id)):
+            raise ValidationError()
+        return upload_id
+
+    def to_url(self, value) -> str:
+        return f"{int(value)}-{upload_signature(int(value))}"
 
 
 def set_owner(upload_id: int | None, kind: str, owner_id: int) -> None:

@@ -6,7 +6,8 @@ from flask import Blueprint, abort, current_app, jsonify, send_file
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
-from renovation.core.hooks import may_fetch_upload
+from renovation.core import audit
+from renovation.core.hooks import is_personal_upload, may_fetch_upload, upload_kind
 from renovation.core.models import Upload
 from renovation.core.uploads import VARIANTS, variant_path
 from renovation.extensions import db
@@ -24,11 +25,14 @@ def health():
     return jsonify(status="ok")
 
 
-@bp.route("/files/<int:upload_id>/<variant>")
+@bp.route("/files/<upload:upload_id>/<variant>")
 @login_required
 def upload_file(upload_id: int, variant: str):
-    """A stored file ('original', 'display' or 'thumb'), only for users whom the owning area allows
-    (core.hooks.may_fetch_upload: for a project's files, those who may see the project)."""
+    """A stored file ('original', 'display' or 'thumb'), only for users whom the owner's rule allows
+    (core.hooks.may_fetch_upload: a project's photo for those who see the project; a household's ballot
+    scan, proxy letter or repair photo for the household, the project's squad and administrators). A
+    personal document fetched by anyone but the household is logged (personal_data.view). Never cached
+    (``Cache-Control: private, no-store``): a shared computer or proxy must not keep a copy."""
     if variant not in VARIANTS:
         abort(404)
     upload = db.session.get(Upload, upload_id)
@@ -39,8 +43,18 @@ def upload_file(upload_id: int, variant: str):
     path = variant_path(current_app.config["UPLOAD_FOLDER"], upload, variant)
     if not path.exists():
         abort(404)
+    if is_personal_upload(upload) and not current_user.is_resident_like():
+        # Residents reach a personal document only as its household (the rule says so): their own data.
+        audit.record(current_user, "personal_data.view", upload, project_id=upload.project_id,
+                     after={"fields": ["file"], "kind": upload_kind(upload), "owner_id": upload.owner_id,
+                            "variant": variant})
+        db.session.commit()
     if variant != "original":
-        return send_file(path, mimetype="image/jpeg", max_age=3600)
-    # The name the user gave, with the extension of what the file really is (a PNG named .jpg is sent as .png).
-    stem = PurePosixPath(upload.original_name.replace("\\", "/")).stem or "照片"
-    return send_file(path, mimetype=upload.content_type, download_name=f"{stem}.{upload.extension}", max_age=3600)
+        response = send_file(path, mimetype="image/jpeg", max_age=0)
+    else:
+        # The name the user gave, with the extension of what the file really is (a PNG named .jpg is sent as .png).
+        stem = PurePosixPath(upload.original_name.replace("\\", "/")).stem or "照片"
+        response = send_file(path, mimetype=upload.content_type, download_name=f"{stem}.{upload.extension}",
+                             max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -117,14 +117,30 @@ def _csrf_page():
 def init_app(app: Flask) -> None:
     """Register filters, error handlers, input hardening and the start-up check of the PDF environment."""
     from renovation.core import i18n, logs, security
-    from renovation.core.privacy import mask_id_number, mask_name, mask_phone
+    from renovation.core.privacy import mask_id_number, mask_name, mask_names, mask_phone
 
     app.request_class = CleanRequest
     security.init_app(app)
     logs.init_app(app)
     app.url_map.converters["int"] = IdConverter
+    from renovation.core.uploads import UploadRefConverter
+
+    app.url_map.converters["upload"] = UploadRefConverter
+
+    @app.template_global()
+    def may_fetch_file(upload_id: int | None) -> bool:
+        """In templates: show a stored file (``<img>``, a link) only to those its owner's rule lets fetch it
+        (core.hooks.may_fetch_upload), so nobody is shown a broken image or a link to a 403."""
+        from flask_login import current_user
+
+        from renovation.core.hooks import may_fetch_upload
+        from renovation.core.models import Upload
+
+        upload = db.session.get(Upload, upload_id) if upload_id else None
+        return upload is not None and current_user.is_authenticated and may_fetch_upload(current_user, upload)
     i18n.init_app(app)
-    app.jinja_env.filters.update(mask_phone=mask_phone, mask_id_number=mask_id_number, mask_name=mask_name)
+    app.jinja_env.filters.update(mask_phone=mask_phone, mask_id_number=mask_id_number, mask_name=mask_name,
+                                 mask_names=mask_names)
 
     @app.errorhandler(DomainError)
     def _domain_error(err: DomainError):

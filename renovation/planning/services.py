@@ -18,7 +18,7 @@ from renovation.core import audit
 from renovation.core.db import utcnow
 from renovation.core.errors import DomainError, PermissionDenied
 from renovation.core.timeutil import local_today
-from renovation.core.uploads import save_image
+from renovation.core.uploads import save_image, set_owner
 from renovation.extensions import db
 from renovation.planning import rules
 from renovation.planning.models import (
@@ -188,6 +188,7 @@ def post_notice(plan: Plan, user: User, starts_on: date, days: int, photo: Photo
         upload = save_image(photo[0], photo[1], current_app.config["UPLOAD_FOLDER"], project_id=project.id,
                             user=user, caption="方案公示")
         plan.notice_photo_id = upload.id
+        set_owner(upload.id, "plan_photo", plan.id)
     plan.status = PlanStatus.NOTICE
     plan.notice_starts_on = starts_on
     plan.notice_days = days

@@ -82,3 +82,15 @@ def can_verify_rectification(user: User, project: Project) -> bool:
     if user.role is Role.SUPERVISOR:
         return can_view_project(user, project)
     return can_edit_project(user, project)
+
+
+def may_fetch_project_file(user: User, upload) -> bool:
+    """Upload-access rule (core.hooks) of a project's files (site photos, notices, documents): whoever may
+    read the project. Raises NotFound when the upload belongs to no project. Areas register it for their
+    kinds of project file; personal documents have rules of their own."""
+    from werkzeug.exceptions import NotFound
+
+    project = db.session.get(Project, upload.project_id) if upload.project_id else None
+    if project is None:
+        raise NotFound()
+    return can_view_project(user, project)

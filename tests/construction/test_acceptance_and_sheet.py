@@ -24,6 +24,7 @@ from renovation.extensions import db
 from renovation.projects.models import ProgressStatus, ProjectItem, ProjectItemStatus
 from renovation.projects.rules import Stage
 from tests.construction.conftest import finish_works, jpeg_bytes, statements_for, token
+from tests.factories import file_url
 
 FIRMS = {"org_client": "桐柏路街道办事处", "org_design": "郑州某设计院", "org_construction": "郑州某建设工程有限公司",
          "org_supervision": "某监理公司", "person_resident": "居民代表赵某"}
@@ -82,8 +83,8 @@ def test_passed_acceptance_with_documents_opens_aftercare(client, site, login):
     db.session.expire_all()
     assert [(i.progress_status, i.progress_percent) for i in (gas, road)] == [(ProgressStatus.ACCEPTED, 100)] * 2
     html = client.get(f"/construction/projects/{project.id}").get_data(as_text=True)
-    assert "竣工验收记录.pdf" in html and f"/files/{docs[0].upload_id}/original" in html and "监理单位：某监理公司" in html
-    resp = client.get(f"/files/{docs[0].upload_id}/original")
+    assert "竣工验收记录.pdf" in html and file_url(docs[0].upload_id, "original") in html and "监理单位：某监理公司" in html
+    resp = client.get(file_url(docs[0].upload_id, "original"))
     assert resp.status_code == 200 and resp.mimetype == "application/pdf" and resp.data == pdf
     # the gate opens
     page = f"/projects/{project.id}"

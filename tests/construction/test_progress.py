@@ -12,6 +12,7 @@ from renovation.core.uploads import variant_path
 from renovation.extensions import db
 from renovation.projects.models import ProgressStatus
 from tests.construction.conftest import png_bytes, token
+from tests.factories import file_url
 
 
 def _post(client, item, **data):
@@ -66,8 +67,8 @@ def test_rotated_exif_jpeg_is_stored_upright_and_shown_in_history(client, site, 
     db.session.expire_all()
     assert (item.progress_percent, item.progress_status) == (40, ProgressStatus.IN_PROGRESS)
     html = client.get(f"/construction/items/{item.id}/progress").get_data(as_text=True)
-    assert f"/files/{upload.id}/thumb" in html and "北侧管线已埋设" in html and "<strong>40%</strong>" in html
-    resp = client.get(f"/files/{upload.id}/thumb")
+    assert file_url(upload.id, "thumb") in html and "北侧管线已埋设" in html and "<strong>40%</strong>" in html
+    resp = client.get(file_url(upload.id, "thumb"))
     assert resp.status_code == 200 and resp.mimetype == "image/jpeg"
 
 
