@@ -139,12 +139,15 @@ def _init_extensions(app: Flask) -> None:
             @event.listens_for(engine, "connect")
             def _sqlite_pragmas(dbapi_conn, _record):
                 # WAL + busy timeout: concurrent writers in development wait instead of failing
-                # with "database is locked"; foreign keys are off by default in SQLite.
+                # with "database is locked"; foreign keys are off by default in SQLite; secure_delete.
                 cur = dbapi_conn.cursor()
                 if engine.url.database not in (None, "", ":memory:"):
                     cur.execute("PRAGMA journal_mode=WAL")
                 cur.execute("PRAGMA busy_timeout=15000")
                 cur.execute("PRAGMA foreign_keys=ON")
+                # Deleted and overwritten rows (an erased owner's name, a replaced phone) are zeroed on
+                # disk, not left in free pages (PIPL art. 47: deletion).
+                cur.execute("PRAGMA secure_delete=ON")
                 cur.close()
 
 

@@ -3,10 +3,12 @@
 - administrator: everything (users, roster corrections, data requests);
 - squad member: the roster of a project assigned to them (they visit and phone households);
 - resident / supervisor: their own household's data only;
-- leader: never in full (they read figures across compounds, not people).
+- leader: never in full (they read figures and pages across compounds, with names masked: 王**).
 Everyone else sees ``mask_phone``/``mask_id_number``/``mask_name`` output. Pages that show full data
 call ``record_full_view`` so the audit log says who viewed whose data.
 """
+
+from flask import has_request_context, request
 
 from renovation.accounts.models import ProjectAssignment, Role, User
 from renovation.core import audit
@@ -23,11 +25,40 @@ def may_see_full_personal_data(user: User | None, *, project_id: int | None = No
     if user.role is Role.ADMIN:
         return True
     if user.role is Role.SQUAD and project_id is not None:
-        return db.session.scalar(db.select(ProjectAssignment.id).where(
-            ProjectAssignment.project_id == project_id, ProjectAssignment.user_id == user.id)) is not None
+        return _assigned(user.id, project_id)
     if user.is_resident_like() and household_id is not None:
         return user.household_id == household_id
     return False
+
+
+def _assigned(user_id: int, project_id: int) -> bool:
+    """True if the squad member is assigned to the project; asked once per request and project (a list page
+    shows many names of one project: no query per row)."""
+    cache = None
+    if has_request_context():
+        req = request._get_current_object()
+        cache = req.__dict__.setdefault("_renovation_assignments", {})
+        if (user_id, project_id) in cache:
+            return cache[(user_id, project_id)]
+    found = db.session.scalar(db.select(ProjectAssignment.id).where(
+        ProjectAssignment.project_id == project_id, ProjectAssignment.user_id == user_id)) is not None
+    if cache is not None:
+        cache[(user_id, project_id)] = found
+    return found
+
+
+def shown_person(viewer, person, *, project_id: int | None = None) -> str:
+    """The name of the account ``person`` as ``viewer`` may see it: staff (squad, leaders, administrators)
+    in full; a resident or supervisor in full only for those who may see their household's data
+    (``may_see_full_personal_data``: the person themself, the project's squad, administrators), masked
+    ('张**') for everyone else (other residents, leaders). '' for None."""
+    if person is None:
+        return ""
+    if not person.is_resident_like():
+        return person.display_name
+    if viewer is not None and getattr(viewer, "id", None) == person.id:
+        return person.display_name
+    return shown_name(viewer, person.display_name, project_id=project_id, household_id=person.household_id)
 
 
 def shown_phone(user, phone: str | None, *, project_id: int | None = None, household_id: int | None = None) -> str:

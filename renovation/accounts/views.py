@@ -79,6 +79,13 @@ def privacy_notice():
 
 
 @bp.app_template_global()
+def person(user, project_id=None) -> str:
+    """In templates: ``person(problem.reporter, project_id=p.id)``: an account's name, a resident's masked
+    ('张**') for those who may not see their household's data (accounts.privacy.shown_person)."""
+    return privacy.shown_person(current_user, user, project_id=project_id)
+
+
+@bp.app_template_global()
 def personal(value, kind: str = "phone", project_id=None, household_id=None) -> str:
     """In templates: ``personal(owner.phone, 'phone', project_id=p.id)`` shows the value in full to
     those allowed (accounts.privacy) and masked to everyone else; kind is 'phone', 'id_number' or 'name'."""

@@ -26,6 +26,8 @@ from renovation.projects.models import Project
 #: What an anonymised owner is called: '已匿名业主#<id>' (unique, so rosters stay readable).
 ANONYMOUS_OWNER = "已匿名业主#{id}"
 ANONYMOUS_USER = "已注销居民"
+#: What replaces an erased phone or ID number, or another person's name of the dwelling, in audit rows.
+REMOVED = "[已删除]"
 
 
 def _require_admin(user: User) -> None:
@@ -98,13 +100,54 @@ def export_owner(user: User, owner: Owner) -> dict:
     return data
 
 
-def _anonymise(owner: Owner) -> tuple[int, int]:
+def _identifiers(owner: Owner, households: list[Household], accounts: list[User]) -> dict[str, str]:
+    """What identifies ``owner`` in the audit trail, and what replaces it: their name, the dwellings' voter
+    and co-owner names, the accounts' display names and usernames -> pseudonyms; phone and ID number ->
+    REMOVED. Values shorter than 2 characters are left (they would match unrelated text)."""
+    from renovation.core.privacy import split_names
+
+    pseudonym = ANONYMOUS_OWNER.format(id=owner.id)
+    out: dict[str, str] = {}
+
+    def add(value: str | None, replacement: str) -> None:
+        value = (value or "").strip()
+        if len(value) >= 2 and value not in out:
+            out[value] = replacement
+
+    add(owner.name, pseudonym)
+    add(owner.phone, REMOVED)
+    add(owner.id_number, REMOVED)
+    for h in households:
+        add(h.voter_name, pseudonym)
+        for name in split_names(getattr(h, "co_owner_names", None)):
+            add(name, REMOVED)
+    for u in accounts:
+        add(u.display_name, ANONYMOUS_USER)
+        add(u.username, f"erased-{u.id}")
+    return out
+
+
+def _audit_scope(owners_households: list[Household], accounts: list[User], owners: list[Owner]):
+    """The audit rows that may name these owners: rows about them, their dwellings and accounts, rows their
+    accounts wrote, and every row of the projects of their compounds (votes, objections, problems)."""
+    compound_ids = {h.compound_id for h in owners_households} | {o.compound_id for o in owners}
+    project_ids = list(db.session.scalars(select(Project.id).where(Project.compound_id.in_(compound_ids)))) \
+        if compound_ids else []
+    return audit.rows_about([("Owner", [o.id for o in owners]), ("Household", [h.id for h in owners_households]),
+                             ("User", [u.id for u in accounts])], project_ids=project_ids,
+                            user_ids=[u.id for u in accounts])
+
+
+def _anonymise(owner: Owner, identifiers: dict[str, str] | None = None) -> tuple[int, int]:
     """Blank ``owner``'s personal fields, their dwellings' names and their accounts; returns
-    (dwellings touched, accounts closed)."""
+    (dwellings touched, accounts closed). ``identifiers``, when given, receives what identified the owner
+    (``_identifiers``) before it was blanked, for the audit trail."""
+    households = owner_households(owner)
+    if identifiers is not None:
+        identifiers.update(_identifiers(owner, households, owner_accounts(owner)))
     owner.name = ANONYMOUS_OWNER.format(id=owner.id)
     owner.phone = None
     owner.id_number = None
-    households = owner_households(owner)
     for h in households:
         h.voter_name = None
         if hasattr(h, "co_owner_names"):
@@ -121,18 +164,23 @@ def _anonymise(owner: Owner) -> tuple[int, int]:
 
 def erase_owner(user: User, owner: Owner) -> dict:
     """Anonymise ``owner`` (PIPL art. 47): name -> '已匿名业主#<id>', phone and ID number removed, the
-    voter names of their dwellings removed, their accounts renamed and closed. Votes, wish answers and
-    the vote hash chain are untouched (counts and tallies do not change).
+    voter names of their dwellings removed, their accounts renamed and closed; inside the audit trail the
+    same names and numbers are replaced (core.audit.pseudonymise: rows and actions kept). Votes, wish
+    answers and the vote hash chain are untouched (counts and tallies do not change).
 
-    Returns {'households': n, 'accounts': n}. Writes 'personal_data.erase' (no personal data in it).
-    Raises PermissionDenied for non-administrators, DomainError if already anonymised.
+    Returns {'households': n, 'accounts': n, 'audit_rows': n}. Writes 'personal_data.erase' (no personal
+    data in it). Raises PermissionDenied for non-administrators, DomainError if already anonymised.
     """
     _require_admin(user)
     if is_anonymised(owner):
         raise DomainError(_("该业主的个人信息已经匿名处理过了。"))
-    households, accounts = _anonymise(owner)
-    audit.record(user, "personal_data.erase", owner, after={"households": households, "accounts": accounts})
-    return {"households": households, "accounts": accounts}
+    dwellings, accounts = owner_households(owner), owner_accounts(owner)
+    identifiers: dict[str, str] = {}
+    households, closed = _anonymise(owner, identifiers)
+    rows = audit.pseudonymise(_audit_scope(dwellings, accounts, [owner]), identifiers)
+    audit.record(user, "personal_data.erase", owner,
+                 after={"households": households, "accounts": closed, "audit_rows": rows})
+    return {"households": households, "accounts": closed, "audit_rows": rows}
 
 
 def purge_rosters(now: datetime | None = None, retention_days: int = 365) -> dict:
@@ -148,13 +196,18 @@ def purge_rosters(now: datetime | None = None, retention_days: int = 365) -> dic
     owners_done = 0
     for project in projects:
         owners = db.session.scalars(select(Owner).where(Owner.compound_id == project.compound_id).order_by(Owner.id))
-        count = 0
+        count, identifiers, erased = 0, {}, []
         for owner in owners:
             if not is_anonymised(owner):
-                _anonymise(owner)
+                erased.append((owner, owner_households(owner), owner_accounts(owner)))
+                _anonymise(owner, identifiers)
                 count += 1
         if count:
+            rows = audit.pseudonymise(_audit_scope([h for _o, hs, _a in erased for h in hs],
+                                                   [u for _o, _h, us in erased for u in us],
+                                                   [o for o, _h, _a in erased]), identifiers)
             audit.record(None, "personal_data.retention_purge", project,
-                         after={"owners": count, "retention_days": retention_days}, project_id=project.id)
+                         after={"owners": count, "retention_days": retention_days, "audit_rows": rows},
+                         project_id=project.id)
         owners_done += count
     return {"projects": len(projects), "owners": owners_done}

@@ -16,6 +16,7 @@ from renovation.accounts.privacy import record_full_view
 from renovation.admin import services
 from renovation.admin.forms import AuditFilterForm, EraseForm, OwnerSearchForm
 from renovation.core.audit import AuditFilter, audit_query
+from renovation.core.privacy import mask_name, mask_record, personal_fields
 from renovation.core.timeutil import SHANGHAI
 from renovation.extensions import db
 from renovation.org.models import Compound, Household, Owner
@@ -37,7 +38,7 @@ ACTION_LABELS = {
     "facility.add": _l("添加设施"), "wish_survey.open": _l("开始意愿征集"), "wish_survey.close": _l("结束意愿征集"),
     "wish.answer": _l("填写意愿"), "wish.change": _l("修改意愿"), "personal_data.view": _l("查看完整个人信息"),
     "personal_data.export": _l("导出个人信息"), "personal_data.erase": _l("匿名处理个人信息"),
-    "personal_data.retention_purge": _l("名册到期匿名"),
+    "personal_data.retention_purge": _l("名册到期匿名"), "vote.choices_view": _l("查看一户的选择（核对争议）"),
     "project.close": _l("项目结项"), "project.reopen": _l("重新开启已结项目"),
     "household.add": _l("登记住户"), "household.update": _l("更正住户信息"), "household.move_out": _l("住户迁出"),
     "household.reinstate": _l("住户恢复在册"), "household.import": _l("导入新增住户"),
@@ -78,6 +79,7 @@ def object_type_labels() -> dict[str, str]:
         "SatisfactionSurvey": pgettext("audit object", "满意度测评"), "SatisfactionResponse": pgettext("audit object", "满意度评价"),
         "WishSurvey": pgettext("audit object", "意愿征集"), "WishResponse": pgettext("audit object", "意愿"),
         "User": pgettext("audit object", "账号"), "Compound": pgettext("audit object", "小区"),
+        "Upload": pgettext("audit object", "文件"), "AuditLog": pgettext("audit object", "审计记录"),
     }
 
 
@@ -106,7 +108,9 @@ def index():
 def audit_log():
     """The audit log: who changed what, before and after; filter by project, user, action, dates
     (Beijing calendar days); 50 rows a page. Administrators see everything, leaders the projects
-    under their node; others get 403. Read-only: there is no route that edits or deletes a row."""
+    under their node, with residents' names and numbers masked (王**, 138****5678); others get 403. An
+    administrator's page that shows names or numbers in full is logged (personal_data.view). Read-only:
+    there is no route that edits or deletes a row."""
     if current_user.role not in (Role.ADMIN, Role.LEADER):
         abort(403)
     scope = None if current_user.role is Role.ADMIN else visible_projects(current_user).with_only_columns(Project.id)
@@ -130,10 +134,20 @@ def audit_log():
         ids = {r.user_id for r in rows if r.user_id}
         if ids:
             users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+    full = current_user.role is Role.ADMIN
+    shown = [(r, r.before if full else mask_record(r.before), r.after if full else mask_record(r.after)) for r in rows]
+    actors = {uid: (u.display_name if full or not u.is_resident_like() else mask_name(u.display_name))
+              for uid, u in users.items()}
     args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("admin/audit.html", form=form, rows=rows, pagination=pagination, users=users,
+    html = render_template("admin/audit.html", form=form, rows=shown, pagination=pagination, actors=actors,
                            projects=project_names, labels=ACTION_LABELS, object_types=object_type_labels(), args=args,
                            dumps=lambda d: json.dumps(d, ensure_ascii=False, sort_keys=True) if d else "")
+    personal = [r for r in rows if personal_fields(r.before) or personal_fields(r.after)]
+    if full and personal:  # an administrator saw names and numbers in full: one row for the page (PIPL)
+        fields = sorted({f for r in personal for f in personal_fields(r.before) + personal_fields(r.after)})
+        record_full_view(current_user, personal[0], fields=fields, count=len(personal), project_id=None)
+        db.session.commit()
+    return html
 
 
 @bp.route("/owners")

@@ -42,10 +42,11 @@ PAGE_SIZE = 50
 
 
 def roster_query(project: Project, *, building_id: int | None = None, entrance_id: int | None = None,
-                 status: str | None = "active", q: str | None = None) -> Select:
+                 status: str | None = "active", q: str | None = None, by_name: bool = True) -> Select:
     """A SELECT of the compound's households in register order, with building, entrance and owner loaded
     in the same statement (no N+1), narrowed to a building / entrance / status ('active', 'moved_out',
-    None = all) / owner, voter or room text ``q``."""
+    None = all) / owner, voter or room text ``q`` (room text only when ``by_name`` is False: a reader who
+    sees names masked must not confirm a full name by searching for it)."""
     stmt = (select(Household).join(Building, Household.building_id == Building.id)
             .join(Entrance, Household.entrance_id == Entrance.id)
             .outerjoin(Owner, Household.owner_id == Owner.id)
@@ -61,7 +62,8 @@ def roster_query(project: Project, *, building_id: int | None = None, entrance_i
         stmt = stmt.where(Household.status == HouseholdStatus(status))
     if q:
         like = f"%{q.strip()}%"
-        stmt = stmt.where(Owner.name.like(like) | Household.voter_name.like(like) | Household.room.like(like))
+        stmt = stmt.where((Owner.name.like(like) | Household.voter_name.like(like) | Household.room.like(like))
+                          if by_name else Household.room.like(like))
     return stmt
 
 

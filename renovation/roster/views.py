@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from renovation.accounts.privacy import record_full_view
 from renovation.core.forms import ZhForm
+from renovation.core.privacy import mask_names
 from renovation.core.timeutil import local_today
 from renovation.extensions import db
 from renovation.org import rules
@@ -56,8 +57,9 @@ def _import_folder() -> Path:
 @bp.route("/project/<int:project_id>/households")
 @login_required
 def households(project_id: int):
-    """The compound's register: filter by building/entrance/status/name, 50 per page; phones masked
-    (138****0000) except for the project's staff."""
+    """The compound's register: filter by building/entrance/status/name, 50 per page; names and phones
+    masked (王**, 138****0000) except for the project's staff, whose full view is logged. Leaders search by
+    room only."""
     project = _load_roster_project(project_id)
     building_id = request.args.get("building", type=int) or None
     entrance_id = request.args.get("entrance", type=int) or None
@@ -65,15 +67,16 @@ def households(project_id: int):
     if status not in ("active", "moved_out", "all"):
         status = "active"
     q = (request.args.get("q") or "").strip()[:32]
-    page = services.roster_page(project, page=request.args.get("page", 1, type=int), building_id=building_id,
-                                entrance_id=entrance_id, status=status, q=q or None)
     can_edit = can_edit_project(current_user, project)
+    page = services.roster_page(project, page=request.args.get("page", 1, type=int), building_id=building_id,
+                                entrance_id=entrance_id, status=status, q=q or None, by_name=can_edit)
     buildings = services.compound_buildings(project)
     entrances = next((b.entrances for b in buildings if b.id == building_id), [])
     html = render_template(
         "roster/households.html", project=project, page=page, buildings=buildings, entrances=entrances,
         building_id=building_id, entrance_id=entrance_id, status=status, q=q, can_edit=can_edit,
-        phone=(lambda p: p or "") if can_edit else rules.mask_phone, OWNER_TYPE_LABELS=OWNER_TYPE_LABELS,
+        phone=(lambda p: p or "") if can_edit else rules.mask_phone,
+        name=(lambda n: n or "") if can_edit else mask_names, OWNER_TYPE_LABELS=OWNER_TYPE_LABELS,
         HouseholdStatus=HouseholdStatus)
     if can_edit and page.households:  # full phones shown: one audit row for the page (个人信息保护法)
         record_full_view(current_user, project, fields=["name", "phone"], count=len(page.households),

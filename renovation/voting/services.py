@@ -43,7 +43,9 @@ from renovation.voting.votes import (
     current_vote,
     find_receipt,
     households_voted_online,
+    may_see_choices,
     normalise_receipt_code,
+    record_choices_view,
     verify_chain,
 )
 
@@ -54,6 +56,7 @@ __all__ = [
     # votes and receipts
     "RACE_MESSAGE", "current_vote", "check_vote_allowed", "cast_vote", "can_view_receipt", "verify_chain",
     "normalise_receipt_code", "find_receipt", "check_paper_replacement", "households_voted_online",
+    "may_see_choices", "record_choices_view",
     # results and objections
     "freeze_electorate", "ballot_dwellings", "ballot_tallies", "close_ballot", "can_see_tally",
     "RESULT_NOTICE_DAYS", "publish_results", "is_in_notice", "ballot_objections", "can_object",

@@ -172,15 +172,21 @@ def vote(ballot_id: int):
 @bp.route("/receipt/<int:vote_id>")
 @login_required
 def receipt(vote_id: int):
-    """The receipt of one vote version: code, time, channel and the choices recorded."""
+    """The receipt of one vote version: code, time, channel and the choices recorded. The choices are shown
+    to the household itself, and to the squad/administrators only after the ballot closes (logged)."""
     v = db.session.scalar(select(Vote).options(selectinload(Vote.choices)).where(Vote.id == vote_id))
     if v is None:
         abort(404)
     if not services.can_view_receipt(current_user, v):
         abort(403)
     items = {i.id: i for i in v.ballot.items}
-    return render_template("voting/receipt.html", vote=v, ballot=v.ballot, items=items, CHOICE_LABELS=CHOICE_LABELS,
-                           CHANNEL_LABELS=CHANNEL_LABELS)
+    show_choices = services.may_see_choices(current_user, v)
+    html = render_template("voting/receipt.html", vote=v, ballot=v.ballot, items=items, CHOICE_LABELS=CHOICE_LABELS,
+                           CHANNEL_LABELS=CHANNEL_LABELS, show_choices=show_choices)
+    if show_choices:
+        services.record_choices_view(current_user, v)
+        db.session.commit()
+    return html
 
 
 def _join_errors(form) -> str:

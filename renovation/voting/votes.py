@@ -15,9 +15,9 @@ from sqlalchemy.orm import selectinload
 
 from renovation.accounts.models import User
 from renovation.core import audit, events
-from renovation.core.uploads import set_owner
 from renovation.core.db import lock_row, utcnow
 from renovation.core.errors import DomainError, PermissionDenied
+from renovation.core.uploads import set_owner
 from renovation.extensions import db
 from renovation.org.models import Household
 from renovation.projects.access import can_act_for_household, can_edit_project, can_view_project
@@ -187,6 +187,32 @@ def can_view_receipt(user: User, vote: Vote) -> bool:
     """The household's own resident, or anyone who may edit the project (squad/admin)."""
     return (user.is_resident_like() and user.household_id == vote.household_id
             and can_view_project(user, vote.ballot.project)) or can_edit_project(user, vote.ballot.project)
+
+
+def may_see_choices(user: User, vote: Vote) -> bool:
+    """Ballot secrecy: the household's own resident always sees its choices; anyone else who may see the
+    receipt (the project's squad, administrators) only once the ballot is closed, to check disputes (each
+    such view is logged: ``record_choices_view``). Nobody sees another household's choices while it is open."""
+    if user.is_resident_like() and user.household_id == vote.household_id:
+        return True
+    return vote.ballot.status is BallotStatus.CLOSED and can_view_receipt(user, vote)
+
+
+def record_choices_view(user: User, vote: Vote) -> None:
+    """Write the audit row 'vote.choices_view' when ``user`` (not the household) is shown ``vote``'s choices.
+    Flushes only."""
+    if user.is_resident_like() and user.household_id == vote.household_id:
+        return
+    audit.record(user, "vote.choices_view", vote, after={"household_id": vote.household_id, "ballot_id": vote.ballot_id},
+                 project_id=vote.ballot.project_id)
+
+
+def may_fetch_vote_document(user: User, upload) -> bool:
+    """Upload-access rule of a vote's signed paper ballot or proxy letter (``upload.owner_id`` is the Vote):
+    the household's own resident, the project's squad and administrators (as for the receipt); leaders and
+    other residents never (a household's choices are its own; a letter often carries an ID-card copy)."""
+    vote = db.session.get(Vote, upload.owner_id) if upload.owner_id else None
+    return vote is not None and can_view_receipt(user, vote)
 
 
 def verify_chain(ballot: Ballot) -> int | None:
