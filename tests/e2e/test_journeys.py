@@ -193,7 +193,7 @@ def test_squad_member_from_roster_to_closed_problem(new_page, tmp_path):
     label = first.inner_text().split(" · ")[0]
     household.select_option(value=first.get_attribute("value"))
     page.locator("label.btn", has_text="同意").first.click()
-    page.get_by_label("签字选票扫描件（可选）").set_input_files(_photo(tmp_path, "paper.jpg", (240, 240, 230)))
+    page.get_by_label("签字选票扫描件（替换该户在线投票时必填）").set_input_files(_photo(tmp_path, "paper.jpg", (240, 240, 230)))
     shot(page, "squad", "4-paper-ballot")
     page.get_by_role("button", name="保存纸质选票").click()
     flash = page.locator(".alert-success").inner_text()
